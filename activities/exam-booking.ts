@@ -1,0 +1,135 @@
+import type { KV } from '@nats-io/kv';
+import {
+  ExamSessionRecordSchema,
+  ExamSessionSchema,
+  type ExamSession,
+  type ExamSessionInput,
+  type ExamSessionRecord,
+  type SeatBooking,
+} from '../schemas/exam.js';
+
+/** A broken business rule (full session, unknown session): retrying cannot help. */
+export class ExamBookingRefused extends Error {
+  override readonly name = 'ExamBookingRefused';
+}
+
+export interface ExamSeats {
+  createSession(session: ExamSessionInput): Promise<ExamSession>;
+  getSession(sessionId: string): Promise<ExamSessionRecord | undefined>;
+  /** Atomic and idempotent: the same application always gets the same seat, never a second one. */
+  book(sessionId: string, applicationId: string): Promise<SeatBooking>;
+  /** Compensation for a withdrawn or rejected application; releasing twice is harmless. */
+  release(sessionId: string, applicationId: string): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const key = (sessionId: string) => `session.${sessionId}`;
+const seatKey = (applicationId: string) => applicationId.replaceAll(/[^A-Za-z0-9_-]/g, '_');
+
+/**
+ * Exam sessions in a NATS key-value bucket, one key per session, changed only by compare-and-set on
+ * the key's revision: two workers booking the last seat at once cannot both win, and the loser
+ * re-reads and sees the session full.
+ */
+export function kvExamSeats(kv: KV, maxAttempts = 200): ExamSeats {
+  async function read(
+    sessionId: string,
+  ): Promise<{ record: ExamSessionRecord; revision: number } | undefined> {
+    const entry = await kv.get(key(sessionId));
+    if (!entry || entry.operation !== 'PUT') return undefined;
+    return {
+      record: ExamSessionRecordSchema.parse(JSON.parse(decoder.decode(entry.value))),
+      revision: entry.revision,
+    };
+  }
+
+  /** Read, change, write if nobody wrote in between; otherwise read again. */
+  async function change<T>(
+    sessionId: string,
+    fn: (record: ExamSessionRecord) => { next?: ExamSessionRecord; result: T },
+  ): Promise<T> {
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const current = await read(sessionId);
+      if (!current) throw new ExamBookingRefused(`exam session '${sessionId}' does not exist`);
+      const { next, result } = fn(current.record);
+      if (!next) return result;
+      try {
+        await kv.update(key(sessionId), encoder.encode(JSON.stringify(next)), current.revision);
+        return result;
+      } catch (err) {
+        if (!isWrongRevision(err)) throw err;
+        // Someone else changed the session first: back off a little, then try again.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * attempt)));
+      }
+    }
+    throw new Error(`exam session '${sessionId}' is too busy: gave up after ${maxAttempts} attempts`);
+  }
+
+  return {
+    async createSession(input) {
+      const session = ExamSessionSchema.parse(input);
+      const record: ExamSessionRecord = { ...session, seats: {} };
+      try {
+        await kv.create(key(session.sessionId), encoder.encode(JSON.stringify(record)));
+      } catch (err) {
+        const existing = await read(session.sessionId);
+        if (!existing) throw err;
+        // Creating the same session twice is fine; a different one under the same id is not.
+        const { seats: _seats, ...same } = existing.record;
+        if (JSON.stringify(same) !== JSON.stringify(session)) {
+          throw new ExamBookingRefused(
+            `exam session '${session.sessionId}' already exists with other details`,
+          );
+        }
+      }
+      return session;
+    },
+
+    async getSession(sessionId) {
+      return (await read(sessionId))?.record;
+    },
+
+    book(sessionId, applicationId) {
+      return change(sessionId, (record) => {
+        const booking = (seat: number): SeatBooking => ({
+          sessionId,
+          dutyStation: record.dutyStation,
+          startsAt: record.startsAt,
+          durationMinutes: record.durationMinutes,
+          seat,
+        });
+        const mine = record.seats[seatKey(applicationId)];
+        if (mine !== undefined) return { result: booking(mine) };
+        if (Object.keys(record.seats).length >= record.capacity) {
+          throw new ExamBookingRefused(
+            `exam session '${sessionId}' is full (${record.capacity} seats); choose another session`,
+          );
+        }
+        // The lowest free seat: seats given back by withdrawn candidates are used again.
+        const taken = new Set(Object.values(record.seats));
+        let seat = 1;
+        while (taken.has(seat)) seat += 1;
+        return {
+          next: { ...record, seats: { ...record.seats, [seatKey(applicationId)]: seat } },
+          result: booking(seat),
+        };
+      });
+    },
+
+    async release(sessionId, applicationId) {
+      await change(sessionId, (record) => {
+        if (record.seats[seatKey(applicationId)] === undefined) return { result: undefined };
+        const seats = { ...record.seats };
+        delete seats[seatKey(applicationId)];
+        return { next: { ...record, seats }, result: undefined };
+      });
+    },
+  };
+}
+
+function isWrongRevision(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return /wrong last sequence|revision/i.test(err.message) || code === 10071 || code === '10071';
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { APPLICATION_TASK_QUEUE } from './application.js';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Every setting the processes read, parsed once at start-up. Names are the environment variables. */
+export const ConfigSchema = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'host:port, e.g. 127.0.0.1:7233')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(APPLICATION_TASK_QUEUE),
+  NATS_URL: z
+    .string()
+    .regex(/^nats:\/\/[\w.-]+:\d+$/, 'nats://host:port, e.g. nats://127.0.0.1:4222')
+    .default('nats://127.0.0.1:4222'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Ports of the embedded servers that `npm start` runs. */
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  NATS_PORT: port.default(4222),
+  API_PORT: port.default(3000),
+  /** smtp://user:pass@host:port; unset: emails go to the file outbox under DATA_DIR/outbox. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.email().default('recruitment@hiring.interpol.int'),
+  HR_MAILBOX: z.email().default('hr@hiring.interpol.int'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses the environment; a bad value stops the process with one readable line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  process.stderr.write(`configuration error: ${why}\n`);
+  process.exit(1);
+}

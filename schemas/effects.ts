@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { PositionRefSchema } from './application.js';
+import type { ApplicationEvent } from './events.js';
+
+export const EmailTemplateSchema = z.enum([
+  'acknowledgement',
+  'shortlisted',
+  'interview_invitation',
+  'interview_rescheduled',
+  'interview_confirmed',
+  'interview_passed',
+  'exam_convocation',
+  'exam_passed',
+  'offer',
+  'offer_accepted',
+  'offer_declined',
+  'rejection',
+  'withdrawal_confirmed',
+  'expiry',
+  'deadline_extended',
+  'recruiter_reminder',
+  'recruiter_escalation',
+  'position_closed',
+]);
+export type EmailTemplate = z.infer<typeof EmailTemplateSchema>;
+
+/** Recipients by reference: addresses are looked up by the activity, so none is in workflow history. */
+export const RecipientSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('candidate'), id: z.string() }),
+  z.object({ kind: z.literal('recruiter'), id: z.string() }),
+  z.object({ kind: z.literal('hr') }),
+]);
+export type Recipient = z.infer<typeof RecipientSchema>;
+
+export const CalendarEventSchema = z.object({
+  uid: z.string(),
+  sequence: z.number().int().min(0),
+  start: z.iso.datetime({ offset: true }),
+  durationMinutes: z.number().int().positive(),
+  summary: z.string(),
+  location: z.string(),
+});
+export type CalendarEvent = z.infer<typeof CalendarEventSchema>;
+
+export const EmailRequestSchema = z.object({
+  /** Stable id from the application and the step: a retried activity never sends twice. */
+  emailId: z.string().min(1),
+  template: EmailTemplateSchema,
+  to: RecipientSchema,
+  applicationId: z.string(),
+  position: PositionRefSchema,
+  /** The time the email is about (interview, exam, offer deadline...), shown in the duty station's zone. */
+  when: z.iso.datetime({ offset: true }).optional(),
+  /** Free text for the reader: a reason, notes, the stage, the offer's terms. Never personal data. */
+  detail: z.string().default(''),
+  calendar: CalendarEventSchema.optional(),
+});
+export type EmailRequest = z.infer<typeof EmailRequestSchema>;
+export type EmailRequestInput = z.input<typeof EmailRequestSchema>;
+
+/** Side effects a transition asks for; the workflow runs them through activities, in order. */
+export type Effect =
+  | { kind: 'email'; email: EmailRequestInput }
+  | { kind: 'event'; event: ApplicationEvent }
+  | { kind: 'release_seat'; sessionId: string; applicationId: string };

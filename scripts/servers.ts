@@ -1,0 +1,182 @@
+/**
+ * Starts the real servers as child processes: the Temporal dev server (SQLite, Web UI) and NATS
+ * with JetStream. Used by `npm start` and by the test suite's global setup.
+ */
+import { Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { join } from 'node:path';
+import { SEARCH_ATTRIBUTES } from '../schemas/search-attributes.js';
+import { binaryPath } from './binaries.mjs';
+
+export interface ServerHandle {
+  name: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function waitForPort(port: number, timeoutMs: number, child?: ChildProcess): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child && child.exitCode !== null)
+      throw new Error(`process exited with ${child.exitCode} before listening`);
+    const open = await new Promise<boolean>((resolve) => {
+      const s = new Socket();
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => (s.destroy(), resolve(false)));
+      s.connect(port, '127.0.0.1');
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
+}
+
+function launch(name: string, bin: string, args: string[], logFile: string): ServerHandle {
+  const log = createWriteStream(logFile, { flags: 'a' });
+  // A process group of its own, so stop() reaches any helper it forks and Ctrl-C is ours to route.
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const kill = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, sig);
+        } catch {
+          /* already gone */
+        }
+      };
+      kill('SIGTERM');
+      const timer = setTimeout(() => kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      log.end();
+    },
+  };
+}
+
+export interface TemporalServerOptions {
+  port: number;
+  /** undefined: headless, no Web UI. */
+  uiPort?: number;
+  dbFile: string;
+  namespace: string;
+  logDir: string;
+  codecEndpoint?: string;
+}
+
+export async function startTemporalDevServer(opts: TemporalServerOptions): Promise<ServerHandle> {
+  mkdirSync(opts.logDir, { recursive: true });
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--db-filename',
+    opts.dbFile,
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
+    ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
+    ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
+    ...SEARCH_ATTRIBUTES.flatMap((a) => [
+      '--search-attribute',
+      `${a.name}=${searchAttributeTypeName(a.type)}`,
+    ]),
+  ];
+  const handle = launch('temporal', binaryPath('temporal'), args, join(opts.logDir, 'temporal.log'));
+  try {
+    await waitForPort(opts.port, 60_000, handle.process);
+    await waitForNamespace(`127.0.0.1:${opts.port}`, opts.namespace, 60_000);
+  } catch (err) {
+    await handle.stop();
+    throw new Error(
+      `Temporal dev server did not start (see ${join(opts.logDir, 'temporal.log')}): ${String(err)}`,
+    );
+  }
+  return handle;
+}
+
+function searchAttributeTypeName(type: string): string {
+  const names: Record<string, string> = {
+    KEYWORD: 'Keyword',
+    DATETIME: 'Datetime',
+    INT: 'Int',
+    TEXT: 'Text',
+    BOOL: 'Bool',
+    DOUBLE: 'Double',
+    KEYWORD_LIST: 'KeywordList',
+  };
+  return names[type] ?? type;
+}
+
+async function waitForNamespace(address: string, namespace: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const connection = await Connection.connect({ address });
+  try {
+    for (;;) {
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } catch (err) {
+        if (Date.now() > until) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+export interface NatsServerOptions {
+  port: number;
+  storeDir: string;
+  logDir: string;
+}
+
+export async function startNatsServer(opts: NatsServerOptions): Promise<ServerHandle> {
+  mkdirSync(opts.storeDir, { recursive: true });
+  mkdirSync(opts.logDir, { recursive: true });
+  const conf = join(opts.storeDir, '..', `nats-${opts.port}.conf`);
+  // sync_interval: always: a single node must not lose an acknowledged event on a crash.
+  writeFileSync(
+    conf,
+    [
+      `listen: 127.0.0.1:${opts.port}`,
+      'jetstream {',
+      `  store_dir: ${JSON.stringify(opts.storeDir)}`,
+      '  sync_interval: always',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const handle = launch('nats', binaryPath('nats'), ['-c', conf], join(opts.logDir, 'nats.log'));
+  try {
+    await waitForPort(opts.port, 30_000, handle.process);
+  } catch (err) {
+    await handle.stop();
+    throw new Error(`NATS server did not start (see ${join(opts.logDir, 'nats.log')}): ${String(err)}`);
+  }
+  return handle;
+}

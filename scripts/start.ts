@@ -1,0 +1,78 @@
+/**
+ * `npm start`: the whole system on its embedded default. The Temporal dev server on a SQLite file and
+ * NATS JetStream on disk, both under DATA_DIR, then the worker. A second start finds the same data.
+ * Ctrl-C stops every child, the worker first so no task is left half-done.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../schemas/config.js';
+import { startNatsServer, startTemporalDevServer, type ServerHandle } from './servers.js';
+
+const config = loadConfig();
+const dataDir = resolve(config.DATA_DIR);
+const logDir = join(dataDir, 'logs');
+mkdirSync(logDir, { recursive: true });
+
+const say = (msg: string) => process.stdout.write(`${msg}\n`);
+const servers: ServerHandle[] = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  say('\nstopping...');
+  for (const child of children.reverse()) {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }
+  for (const server of servers.reverse()) await server.stop();
+  say('stopped.');
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  say(`data folder: ${dataDir}`);
+  servers.push(
+    await startTemporalDevServer({
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      dbFile: join(dataDir, 'temporal.sqlite'),
+      namespace: config.TEMPORAL_NAMESPACE,
+      logDir,
+    }),
+  );
+  servers.push(await startNatsServer({ port: config.NATS_PORT, storeDir: join(dataDir, 'nats'), logDir }));
+
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: `127.0.0.1:${config.TEMPORAL_PORT}`,
+    NATS_URL: `nats://127.0.0.1:${config.NATS_PORT}`,
+    DATA_DIR: dataDir,
+  };
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { stdio: 'inherit', env });
+  children.push(worker);
+  worker.once('exit', (code) => {
+    if (!stopping) {
+      say(`worker exited (${code}); stopping`);
+      void stopAll(1);
+    }
+  });
+
+  say('');
+  say('INTERPOL hiring engine is running:');
+  say(`  Temporal Web UI   http://127.0.0.1:${config.TEMPORAL_UI_PORT}`);
+  say(`  Temporal gRPC     127.0.0.1:${config.TEMPORAL_PORT} (namespace ${config.TEMPORAL_NAMESPACE})`);
+  say(`  NATS JetStream    nats://127.0.0.1:${config.NATS_PORT}`);
+  say(`  Email outbox      ${config.SMTP_URL ? 'SMTP' : join(dataDir, 'outbox')}`);
+  say(`  Logs              ${logDir}`);
+  say('Press Ctrl-C to stop.');
+} catch (err) {
+  process.stderr.write(`start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  await stopAll(1);
+}

@@ -1,0 +1,47 @@
+import type {
+  ApplicationInput,
+  PositionRef,
+  TransitionRequestInput,
+  CommandInput,
+} from '../../schemas/application.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+let counter = 0;
+
+export function position(now: number, overrides: Partial<PositionRef> = {}): PositionRef {
+  counter += 1;
+  return {
+    positionId: `POS-${process.pid}-${counter}`,
+    reference: `VN-2026-${String(counter).padStart(3, '0')}`,
+    title: 'Criminal Intelligence Officer',
+    dutyStation: 'LYO',
+    deadline: new Date(now + 14 * DAY).toISOString(),
+    ...overrides,
+  };
+}
+
+export function applicationInput(now: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput {
+  const pos = overrides.position ?? position(now);
+  counter += 1;
+  const candidateId = overrides.candidateId ?? `cand-${process.pid}-${counter}`;
+  return {
+    applicationId: `application/${pos.positionId}/${candidateId}`,
+    candidateId,
+    recruiterId: 'rec-1',
+    position: pos,
+    policy: {},
+    submittedAt: new Date(now).toISOString(),
+    ...overrides,
+  };
+}
+
+export const recruiter = (command: CommandInput): TransitionRequestInput => ({
+  actor: { role: 'recruiter', id: 'rec-1' },
+  command,
+});
+export const candidateSays = (candidateId: string, command: CommandInput): TransitionRequestInput => ({
+  actor: { role: 'candidate', id: candidateId },
+  command,
+});
+
+export const DAYS = (n: number) => n * DAY;

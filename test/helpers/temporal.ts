@@ -1,0 +1,61 @@
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { inject } from 'vitest';
+import { binaryPath } from '../../scripts/binaries.mjs';
+import { SEARCH_ATTRIBUTES } from '../../schemas/search-attributes.js';
+import { WORKFLOWS_PATH } from '../../workers/worker.js';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** The workflow code, bundled once per test process and shared by its workers. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (msg: string) => console.error(msg),
+};
+
+/** A time-skipping test server from the project's pinned binary: never a download. */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: binaryPath('temporalTestServer') } },
+  });
+  const types = temporal.api.enums.v1.IndexedValueType;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTES.map((a) => [
+        a.name,
+        a.type === 'DATETIME' ? types.INDEXED_VALUE_TYPE_DATETIME : types.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+  return env;
+}
+
+/** A client of the run's real dev server (started in global-setup.ts). */
+export async function devServerClient(): Promise<{
+  client: Client;
+  connection: Connection;
+  address: string;
+}> {
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  return { client: new Client({ connection, namespace: 'default' }), connection, address };
+}
+
+let queueCounter = 0;
+/** A task queue of its own per test, so workers of parallel test files never take each other's tasks. */
+export function uniqueTaskQueue(name: string): string {
+  queueCounter += 1;
+  return `${name}-${process.pid}-${queueCounter}`;
+}

@@ -1,0 +1,59 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createActivities } from '../activities/index.js';
+import { kvDirectory } from '../activities/directory.js';
+import { jetStreamPublisher } from '../activities/events.js';
+import { kvExamSeats } from '../activities/exam-booking.js';
+import { createMailer } from '../activities/mailer.js';
+import type { NatsResources } from '../activities/nats.js';
+import type { Config } from '../schemas/config.js';
+
+const require = createRequire(import.meta.url);
+export const WORKFLOWS_PATH = require.resolve('../workflows/index.ts');
+
+export interface HiringWorker {
+  worker: Worker;
+  close(): void;
+}
+
+/** Builds the worker that hosts application workflows and their activities, on real dependencies. */
+export async function createHiringWorker(opts: {
+  config: Config;
+  nats: NatsResources;
+  connection?: NativeConnection;
+  workerOptions?: Partial<WorkerOptions>;
+}): Promise<HiringWorker> {
+  const { config, nats } = opts;
+  const connection =
+    opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const directory = kvDirectory(nats.people, { name: 'Human Resources', email: config.HR_MAILBOX });
+  const mailer = createMailer({
+    delivery: config.SMTP_URL
+      ? { kind: 'smtp', url: config.SMTP_URL }
+      : { kind: 'outbox', dir: join(config.DATA_DIR, 'outbox') },
+    directory,
+    ledger: nats.sentEmails,
+    from: config.MAIL_FROM,
+  });
+  const activities = createActivities({
+    mailer,
+    examSeats: kvExamSeats(nats.examSessions),
+    events: jetStreamPublisher(nats.js),
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities,
+    ...(opts.workerOptions?.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
+    ...opts.workerOptions,
+  });
+  return {
+    worker,
+    close() {
+      mailer.close();
+      if (!opts.connection) void connection.close();
+    },
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * One application, from submission to its outcome, weeks or months later.
+ *
+ * The process: the candidate submits; a recruiter screens, interviews, sets the written exam and
+ * makes an offer; the candidate accepts or declines. At every step a clock runs: the candidate's
+ * response window, the recruiter's reminder and escalation, and the six-month "no answer means no".
+ * Whatever comes first, a message or a clock, decides the next step. The rules are in pipeline.ts;
+ * this file wires them to Temporal's messages, timers and activities.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { Activities } from '../activities/index.js';
+import {
+  ApplicationInputSchema,
+  TransitionRequestSchema,
+  isFinal,
+  type ApplicationInput,
+  type ApplicationState,
+  type ApplicationView,
+  type TransitionRequest,
+  type TransitionRequestInput,
+} from '../schemas/application.js';
+import type { Effect } from '../schemas/effects.js';
+import { NextDeadlineAttribute, StageAttribute } from '../schemas/search-attributes.js';
+import { now } from './clock.js';
+import * as pipeline from './pipeline.js';
+
+// ---- Messages: declared once here, imported by the API, the CLI and the tests.
+
+/** A person at a screen: answers with the new state, or refuses with the reason and changes nothing. */
+export const transitionUpdate = defineUpdate<ApplicationView, [TransitionRequestInput]>('transition');
+/** Bulk tools and other systems: the same transition, fire-and-forget; a refusal goes on the timeline. */
+export const transitionSignal = defineSignal<[TransitionRequestInput]>('transition');
+export const getApplicationQuery = defineQuery<ApplicationView>('getApplication');
+
+/** Error type of a refused transition: non-retryable, its message is the business reason. */
+export const REFUSED = 'TransitionRefused';
+
+// ---- Activities: retried with backoff when transient; business refusals are non-retryable.
+
+const { publishEvent } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  // If NATS is down the publish keeps retrying while the workflow goes on; the stream's duplicate
+  // window (7 days) is longer than this, so a late retry is still stored once.
+  scheduleToCloseTimeout: '6 days',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+const { sendEmail, releaseExamSeat } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '3 days',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+const { bookExamSeat } = proxyActivities<Activities>({
+  // A person is waiting for the answer: fail fast and say why.
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '500 milliseconds', maximumAttempts: 5, nonRetryableErrorTypes: [REFUSED] },
+});
+
+export async function applicationWorkflow(
+  input: ApplicationInput,
+  resumed?: ApplicationState,
+): Promise<ApplicationView> {
+  const events = new EffectLane('event');
+  const messages = new EffectLane('message');
+  let state: ApplicationState;
+
+  const commit = (outcome: pipeline.Outcome): void => {
+    state = outcome.state;
+    for (const effect of outcome.effects) (effect.kind === 'event' ? events : messages).push(effect);
+    upsertSearchAttributes([
+      { key: StageAttribute, value: state.status },
+      { key: NextDeadlineAttribute, value: nextDeadline(state) },
+    ]);
+  };
+  const fail = (what: string): void => commit(pipeline.recordEffectFailure(state, what, now()));
+  events.onFailure = fail;
+  messages.onFailure = fail;
+
+  if (resumed) {
+    state = resumed;
+  } else {
+    const facts = ApplicationInputSchema.parse(input);
+    const first = pipeline.start(facts);
+    state = first.state;
+    commit(first);
+  }
+
+  // ---- Transitions: one path for updates and signals.
+
+  const parse = (raw: TransitionRequestInput): TransitionRequest => {
+    const parsed = TransitionRequestSchema.safeParse(raw);
+    if (!parsed.success) throw refused(describeIssues(parsed.error.issues));
+    return parsed.data;
+  };
+
+  const transition = async (req: TransitionRequest): Promise<ApplicationView> => {
+    const reason = pipeline.refusal(state, req, now());
+    if (reason) throw refused(reason);
+    if (req.command.type !== 'schedule_exam') {
+      commit(pipeline.apply(state, req, now()));
+      return view(state);
+    }
+    // The seat is booked first; the state moves only once it is ours.
+    const booking = await bookExamSeat({
+      sessionId: req.command.sessionId,
+      applicationId: state.applicationId,
+    });
+    const late = pipeline.refusal(state, req, now());
+    if (late) {
+      // Something else moved the application while we booked (a withdrawal): give the seat back.
+      messages.push({
+        kind: 'release_seat',
+        sessionId: booking.sessionId,
+        applicationId: state.applicationId,
+      });
+      throw refused(late);
+    }
+    commit(pipeline.apply(state, req, now(), booking));
+    return view(state);
+  };
+
+  setHandler(transitionUpdate, (raw) => transition(parse(raw)), {
+    // Runs before anything is written to history: a refused update leaves no trace.
+    validator: (raw: TransitionRequestInput) => {
+      const req = parse(raw);
+      const reason = pipeline.refusal(state, req, now());
+      if (reason) throw refused(reason);
+    },
+  });
+
+  setHandler(transitionSignal, async (raw) => {
+    const parsed = TransitionRequestSchema.safeParse(raw);
+    const actor = parsed.success ? parsed.data.actor : { role: 'system' as const, id: 'unparsed-signal' };
+    const command = parsed.success ? parsed.data.command.type : commandName(raw);
+    try {
+      if (!parsed.success) throw refused(describeIssues(parsed.error.issues));
+      await transition(parsed.data);
+    } catch (err) {
+      const reason = err instanceof ApplicationFailure ? err.message : 'the transition could not be made';
+      log.info('signal refused', { applicationId: state.applicationId, command, reason });
+      commit(pipeline.recordRefusal(state, actor, command, reason, now()));
+    }
+  });
+
+  setHandler(getApplicationQuery, () => view(state));
+
+  // ---- The process: wait for a message or the next clock, whichever comes first.
+
+  while (!isFinal(state.status)) {
+    const seen = state.seq;
+    const next = pipeline.nextTimer(state);
+    const changed = next
+      ? await condition(() => state.seq !== seen, Math.max(1, next.at - now()))
+      : (await condition(() => state.seq !== seen), true);
+    if (!changed) {
+      // The clock ran out with nobody acting: expire, remind or escalate.
+      const due = pipeline.nextTimer(state);
+      if (due && due.at <= now()) commit(pipeline.fire(state, due.kind, now()));
+    }
+    if (!isFinal(state.status) && historyTooLong(state)) {
+      // Months of weekly reminders: start a fresh history, carrying the whole state.
+      await Promise.all([events.drained(), messages.drained()]);
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof applicationWorkflow>(input, state);
+    }
+  }
+
+  // Every email sent and every event published before the application's history closes.
+  await Promise.all([events.drained(), messages.drained()]);
+  await condition(allHandlersFinished);
+  return view(state);
+}
+
+// ---- Helpers
+
+function view(state: ApplicationState): ApplicationView {
+  return { ...state, upcomingDeadlines: pipeline.upcomingDeadlines(state) };
+}
+
+function nextDeadline(state: ApplicationState): Date | null {
+  const t = pipeline.nextTimer(state);
+  return t ? new Date(t.at) : null;
+}
+
+function historyTooLong(state: ApplicationState): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > state.policy.historyEventLimit;
+}
+
+function refused(reason: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: REFUSED, message: reason, nonRetryable: true });
+}
+
+/** Field-by-field reasons: "command.at: Invalid ISO datetime; actor.role: ...". */
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(request)'}: ${i.message}`).join('; ');
+}
+
+function commandName(raw: unknown): string {
+  const type = (raw as { command?: { type?: unknown } } | undefined)?.command?.type;
+  return typeof type === 'string' ? type.slice(0, 64) : 'unknown';
+}
+
+/**
+ * Side effects run in order, one lane for events and one for emails and seat releases, without
+ * holding up the process: if NATS is down, events wait and retry while recruiters go on working.
+ */
+class EffectLane {
+  private tail: Promise<void> = Promise.resolve();
+  private pending = 0;
+  onFailure: (what: string) => void = () => undefined;
+
+  constructor(private readonly name: string) {}
+
+  push(effect: Effect): void {
+    this.pending += 1;
+    this.tail = this.tail
+      .then(() => run(effect))
+      .catch((err: unknown) => {
+        // Retries are exhausted (days of outage, or a permanent refusal): keep the record.
+        const message = err instanceof Error ? err.message : String(err);
+        this.onFailure(`${this.name} ${describe(effect)} failed: ${message}`);
+      })
+      .finally(() => {
+        this.pending -= 1;
+      });
+  }
+
+  drained(): Promise<void> {
+    return condition(() => this.pending === 0);
+  }
+}
+
+async function run(effect: Effect): Promise<void> {
+  switch (effect.kind) {
+    case 'event':
+      await publishEvent(effect.event);
+      return;
+    case 'email':
+      await sendEmail(effect.email);
+      return;
+    case 'release_seat':
+      await releaseExamSeat({ sessionId: effect.sessionId, applicationId: effect.applicationId });
+      return;
+  }
+}
+
+function describe(effect: Effect): string {
+  switch (effect.kind) {
+    case 'event':
+      return effect.event.type;
+    case 'email':
+      return `${effect.email.template} email`;
+    case 'release_seat':
+      return `seat release in ${effect.sessionId}`;
+  }
+}

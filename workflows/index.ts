@@ -1,0 +1,2 @@
+// The workflows a worker hosts. Bundled by the SDK into a deterministic sandbox.
+export { applicationWorkflow } from './application-workflow.js';
