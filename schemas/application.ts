@@ -232,8 +232,14 @@ export const UpcomingDeadlineSchema = z.object({
 });
 export type UpcomingDeadline = z.infer<typeof UpcomingDeadlineSchema>;
 
-/** What the query answers: the state plus the deadlines ahead, soonest first. */
-export type ApplicationView = ApplicationState & { upcomingDeadlines: UpcomingDeadline[] };
+/**
+ * What the query answers: the state, the deadlines ahead (soonest first), and how many emails,
+ * events and seat releases are still on their way (non-zero for long only if NATS or SMTP is down).
+ */
+export type ApplicationView = ApplicationState & {
+  upcomingDeadlines: UpcomingDeadline[];
+  pendingEffects: number;
+};
 
 export const ApplicationInputSchema = z.object({
   applicationId: z.string().min(1).max(200),

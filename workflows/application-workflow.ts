@@ -8,6 +8,7 @@
  * this file wires them to Temporal's messages, timers and activities.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -87,6 +88,11 @@ export async function applicationWorkflow(
     ]);
   };
   const fail = (what: string): void => commit(pipeline.recordEffectFailure(state, what, now()));
+  const view = (s: ApplicationState): ApplicationView => ({
+    ...s,
+    upcomingDeadlines: pipeline.upcomingDeadlines(s),
+    pendingEffects: events.pending + messages.pending,
+  });
   events.onFailure = fail;
   messages.onFailure = fail;
 
@@ -118,6 +124,11 @@ export async function applicationWorkflow(
     const booking = await bookExamSeat({
       sessionId: req.command.sessionId,
       applicationId: state.applicationId,
+    }).catch((err: unknown) => {
+      // A full or unknown session: the recruiter sees the booking system's own reason.
+      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
+        throw refused(err.cause.message);
+      throw err;
     });
     const late = pipeline.refusal(state, req, now());
     if (late) {
@@ -187,10 +198,6 @@ export async function applicationWorkflow(
 
 // ---- Helpers
 
-function view(state: ApplicationState): ApplicationView {
-  return { ...state, upcomingDeadlines: pipeline.upcomingDeadlines(state) };
-}
-
 function nextDeadline(state: ApplicationState): Date | null {
   const t = pipeline.nextTimer(state);
   return t ? new Date(t.at) : null;
@@ -221,7 +228,7 @@ function commandName(raw: unknown): string {
  */
 class EffectLane {
   private tail: Promise<void> = Promise.resolve();
-  private pending = 0;
+  pending = 0;
   onFailure: (what: string) => void = () => undefined;
 
   constructor(private readonly name: string) {}

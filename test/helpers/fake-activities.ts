@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Activities } from '../../activities/index.js';
 import type { EmailRequestInput } from '../../schemas/effects.js';
-import type { DomainEvent } from '../../schemas/events.js';
+import type { ApplicationEvent, DomainEvent } from '../../schemas/events.js';
 import type { SeatBooking } from '../../schemas/exam.js';
 
 /**
@@ -57,5 +57,7 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
       return Promise.resolve({ seq: events.length, duplicate });
     },
   };
-  return { activities, emails, events, seats, released };
+  const eventsOf = (applicationId: string): ApplicationEvent[] =>
+    events.filter((e): e is ApplicationEvent => 'applicationId' in e && e.applicationId === applicationId);
+  return { activities, emails, events, eventsOf, seats, released };
 }

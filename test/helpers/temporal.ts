@@ -59,3 +59,8 @@ export function uniqueTaskQueue(name: string): string {
   queueCounter += 1;
   return `${name}-${process.pid}-${queueCounter}`;
 }
+
+/** A handle on one specific run of a workflow (for instance the first run before a continue-as-new). */
+export function runHandle(env: { client: Client }, workflowId: string, runId: string) {
+  return env.client.workflow.getHandle(workflowId, runId);
+}
