@@ -1,0 +1,56 @@
+import { NativeConnection } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { kvDirectory } from '../../activities/directory.js';
+import { connectNats, type NatsResources } from '../../activities/nats.js';
+import { ConfigSchema, type Config } from '../../schemas/config.js';
+import { createHiringWorker } from '../../workers/worker.js';
+import { devServerClient, uniqueTaskQueue, workflowBundle } from './temporal.js';
+
+/**
+ * The real thing, in-process: a worker with real activities (NATS JetStream, NATS key-value, SMTP
+ * or the file outbox) against the run's real Temporal dev server and NATS server.
+ */
+export async function realStack(opts: { smtpUrl?: string } = {}) {
+  const address = inject('temporalAddress');
+  const natsUrl = inject('natsUrl');
+  const dataDir = mkdtempSync(join(tmpdir(), 'hiring-stack-'));
+  const taskQueue = uniqueTaskQueue('stack');
+  const config: Config = ConfigSchema.parse({
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    NATS_URL: natsUrl,
+    DATA_DIR: dataDir,
+    ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
+  });
+  const nats: NatsResources = await connectNats(natsUrl, 'test-stack');
+  const { client, connection } = await devServerClient();
+  const nativeConnection = await NativeConnection.connect({ address });
+  const hiring = await createHiringWorker({
+    config,
+    nats,
+    connection: nativeConnection,
+    workerOptions: { workflowBundle: await workflowBundle() },
+  });
+  const running = hiring.worker.run();
+  const directory = kvDirectory(nats.people, { name: 'Human Resources', email: config.HR_MAILBOX });
+
+  return {
+    config,
+    client,
+    nats,
+    directory,
+    taskQueue,
+    dataDir,
+    async stop() {
+      hiring.worker.shutdown();
+      await running;
+      hiring.close();
+      await nativeConnection.close();
+      await connection.close();
+      await nats.close();
+    },
+  };
+}

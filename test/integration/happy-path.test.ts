@@ -1,0 +1,152 @@
+/**
+ * The whole pipeline on the real stack: Temporal dev server, NATS JetStream and key-value, and a real
+ * SMTP server. Exactly one message per step, calendar invitations where due, one event per transition.
+ */
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getApplication, startApplication, transition } from '../../api/applications.js';
+import { kvExamSeats } from '../../activities/exam-booking.js';
+import { createMailer } from '../../activities/mailer.js';
+import { EVENT_STREAM, type DomainEvent } from '../../schemas/events.js';
+import { eventually } from '../helpers/application-harness.js';
+import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
+import { startSmtpServer } from '../helpers/smtp.js';
+import { realStack } from '../helpers/stack.js';
+
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let stack: Awaited<ReturnType<typeof realStack>>;
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  stack = await realStack({ smtpUrl: smtp.url });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await smtp?.stop();
+});
+
+async function eventsOf(applicationId: string, expected: number): Promise<DomainEvent[]> {
+  const consumer = await stack.nats.js.consumers.get(EVENT_STREAM, {
+    filter_subjects: [`hiring.application.${applicationId}.>`],
+    deliver_policy: DeliverPolicy.All,
+  });
+  const out: DomainEvent[] = [];
+  const batch = await consumer.fetch({ max_messages: expected + 10, expires: 1500 });
+  for await (const m of batch) out.push(m.json<DomainEvent>());
+  return out;
+}
+
+describe('happy path, end to end', () => {
+  it('takes an application from submission to acceptance on real servers', async () => {
+    const now = Date.now();
+    const input = applicationInput(now, {});
+    const c = input.candidateId;
+    await stack.directory.put('candidate', c, { name: 'Sofía Ramírez', email: 'sofia@example.org' });
+    await stack.directory.put('recruiter', 'rec-1', {
+      name: 'Jean Martin',
+      email: 'jean.martin@example.org',
+    });
+    const sessionId = `LYO-${now}`;
+    await kvExamSeats(stack.nats.examSessions).createSession({
+      sessionId,
+      dutyStation: 'LYO',
+      startsAt: new Date(now + DAYS(20)).toISOString(),
+      capacity: 30,
+    });
+
+    const handle = await startApplication(stack.client, stack.taskQueue, input);
+    const steps = [
+      recruiter({ type: 'screen', decision: 'shortlist' }),
+      recruiter({
+        type: 'schedule_interview',
+        at: new Date(now + DAYS(7)).toISOString(),
+        mode: { kind: 'video', link: 'https://video.interpol.int/room/42' },
+        contactedBy: 'email',
+      }),
+      candidateSays(c, { type: 'confirm_interview' }),
+      recruiter({ type: 'record_interview', outcome: 'pass' }),
+      recruiter({ type: 'schedule_exam', sessionId }),
+      recruiter({ type: 'record_exam_result', score: 88, passed: true }),
+      recruiter({ type: 'make_offer', terms: 'P3, two-year fixed-term contract' }),
+      candidateSays(c, { type: 'accept_offer' }),
+    ];
+    for (const step of steps) await transition(handle, step);
+    const final = await handle.result();
+    expect(final.status).toBe('accepted');
+    expect(final.exam).toMatchObject({ sessionId, seat: 1, dutyStation: 'LYO' });
+
+    // Exactly one message per step, to the right person.
+    const mine = smtp.received.filter((m) => m.raw.includes(input.applicationId));
+    const sent = mine.map((m) => `${m.header('X-Hiring-Template')}->${m.to.join(',')}`);
+    expect(sent).toEqual([
+      'acknowledgement->sofia@example.org',
+      'shortlisted->sofia@example.org',
+      'interview_invitation->sofia@example.org',
+      'interview_confirmed->jean.martin@example.org',
+      'interview_passed->sofia@example.org',
+      'exam_convocation->sofia@example.org',
+      'exam_passed->sofia@example.org',
+      'offer->sofia@example.org',
+      'offer_accepted->sofia@example.org',
+      'offer_accepted->jean.martin@example.org',
+    ]);
+    const withCalendar = mine.filter((m) => /Content-Type: text\/calendar/i.test(m.raw));
+    expect(withCalendar.map((m) => m.header('X-Hiring-Template'))).toEqual([
+      'interview_invitation',
+      'exam_convocation',
+    ]);
+    // The deadline is told in the duty station's time, not as a UTC instant.
+    expect(mine[0]!.raw).toMatch(/in Lyon \(Europe\/Paris\)/);
+
+    // One event per transition on the stream, none doubled.
+    const events = await eventsOf(input.applicationId, 9);
+    expect(events.map((e) => e.type)).toEqual([
+      'application.submitted',
+      'application.screened',
+      'application.interview_scheduled',
+      'application.interview_confirmed',
+      'application.interview_held',
+      'application.exam_booked',
+      'application.exam_result',
+      'application.offer_made',
+      'application.offer_accepted',
+    ]);
+    expect((await getApplication(handle)).pendingEffects).toBe(0);
+  });
+
+  it('never sends the same email twice when the activity is retried', async () => {
+    const mailer = createMailer({
+      delivery: { kind: 'smtp', url: smtp.url },
+      directory: stack.directory,
+      ledger: stack.nats.sentEmails,
+      from: 'recruitment@hiring.interpol.int',
+    });
+    await stack.directory.put('candidate', 'retry-cand', { name: 'Ola Nordmann', email: 'ola@example.org' });
+    const request = {
+      emailId: `retry-test:${Date.now()}:acknowledgement:candidate`,
+      template: 'acknowledgement' as const,
+      to: { kind: 'candidate' as const, id: 'retry-cand' },
+      applicationId: 'application/P-retry/retry-cand',
+      position: {
+        positionId: 'P-retry',
+        reference: 'VN-RETRY',
+        title: 'Analyst',
+        dutyStation: 'SIN' as const,
+        deadline: '2027-01-31T15:59:00.000Z',
+      },
+    };
+    const first = await mailer.send(request);
+    const second = await mailer.send(request);
+    mailer.close();
+    expect([first.status, second.status]).toEqual(['sent', 'already_sent']);
+    await eventually(
+      () =>
+        Promise.resolve(
+          smtp.received.filter((m) => m.header('X-Hiring-Email-Id') === request.emailId).length,
+        ),
+      (n) => n === 1,
+    );
+    expect(smtp.received.find((m) => m.header('X-Hiring-Email-Id') === request.emailId)!.raw).toMatch(
+      /23:59 in Singapore \(Asia\/Singapore\)/,
+    );
+  });
+});
