@@ -11,7 +11,11 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // The probes are virtual files that test/unit/lint-rules.test.ts lints to prove the rules bite.
+        projectService: { allowDefaultProject: ['workflows/lint-probe.ts', 'activities/lint-probe.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
     },
     rules: {

@@ -28,9 +28,15 @@ export const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** An empty variable counts as unset (`SMTP_URL=` in a compose file means "no SMTP"). */
+export function parseConfig(env: Record<string, string | undefined>) {
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  return ConfigSchema.safeParse(set);
+}
+
 /** Parses the environment; a bad value stops the process with one readable line naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = parseConfig(env);
   if (parsed.success) return parsed.data;
   const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   process.stderr.write(`configuration error: ${why}\n`);

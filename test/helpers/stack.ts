@@ -7,7 +7,19 @@ import { kvDirectory } from '../../activities/directory.js';
 import { connectNats, type NatsResources } from '../../activities/nats.js';
 import { ConfigSchema, type Config } from '../../schemas/config.js';
 import { createHiringWorker } from '../../workers/worker.js';
-import { devServerClient, uniqueTaskQueue, workflowBundle } from './temporal.js';
+import { Client, Connection } from '@temporalio/client';
+import { uniqueTaskQueue, workflowBundle } from './temporal.js';
+
+/** A client of the run's real dev server (started in global-setup.ts). */
+export async function devServerClient(): Promise<{
+  client: Client;
+  connection: Connection;
+  address: string;
+}> {
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  return { client: new Client({ connection, namespace: 'default' }), connection, address };
+}
 
 /**
  * The real thing, in-process: a worker with real activities (NATS JetStream, NATS key-value, SMTP

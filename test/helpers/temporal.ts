@@ -1,8 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
-import { inject } from 'vitest';
+import proto from '@temporalio/proto';
 import { binaryPath } from '../../scripts/binaries.mjs';
 import { SEARCH_ATTRIBUTES } from '../../schemas/search-attributes.js';
 import { WORKFLOWS_PATH } from '../../workers/worker.js';
@@ -29,7 +28,7 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: binaryPath('temporalTestServer') } },
   });
-  const types = temporal.api.enums.v1.IndexedValueType;
+  const types = proto.temporal.api.enums.v1.IndexedValueType;
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
@@ -40,17 +39,6 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     ),
   });
   return env;
-}
-
-/** A client of the run's real dev server (started in global-setup.ts). */
-export async function devServerClient(): Promise<{
-  client: Client;
-  connection: Connection;
-  address: string;
-}> {
-  const address = inject('temporalAddress');
-  const connection = await Connection.connect({ address });
-  return { client: new Client({ connection, namespace: 'default' }), connection, address };
 }
 
 let queueCounter = 0;

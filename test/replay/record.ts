@@ -1,0 +1,156 @@
+/**
+ * Records the histories of real runs of the application workflow, one per path through the
+ * pipeline, into test/replay/histories/. `npm run record-histories`; commit the files.
+ *
+ * Record new histories when the workflow gains a path; never re-record old ones to make a change
+ * pass: they stand for applications already in flight, which the new code must still replay.
+ */
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import './../helpers/quiet-runtime.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applicationHarness, type ApplicationHandle } from '../helpers/application-harness.js';
+import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
+import { runHandle, timeSkippingEnv } from '../helpers/temporal.js';
+
+const outDir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
+mkdirSync(outDir, { recursive: true });
+
+const env: TestWorkflowEnvironment = await timeSkippingEnv();
+const h = await applicationHarness(env, { capacity: 1 });
+
+async function save(name: string, handle: ApplicationHandle): Promise<void> {
+  const history = await handle.fetchHistory();
+  writeFileSync(join(outDir, `${name}.json`), historyToJSON(history) + '\n');
+  process.stdout.write(`recorded ${name}: ${history.events?.length ?? 0} events\n`);
+}
+
+async function fresh(policy = {}) {
+  const now = await env.currentTimeMs();
+  const input = applicationInput(now, { policy });
+  const handle = await h.submit(input);
+  await h.settled(handle);
+  return { now, input, handle, c: input.candidateId };
+}
+
+const video = { kind: 'video' as const, link: 'https://video.interpol.int/room/7' };
+const at = (now: number, days: number) => new Date(now + DAYS(days)).toISOString();
+
+async function toWrittenExam(a: Awaited<ReturnType<typeof fresh>>) {
+  await h.act(a.handle, recruiter({ type: 'screen', decision: 'shortlist' }));
+  await h.act(
+    a.handle,
+    recruiter({ type: 'schedule_interview', at: at(a.now, 4), mode: video, contactedBy: 'email' }),
+  );
+  await h.act(a.handle, candidateSays(a.c, { type: 'confirm_interview' }));
+  await h.act(a.handle, recruiter({ type: 'record_interview', outcome: 'pass' }));
+}
+
+try {
+  {
+    const a = await fresh();
+    await h.act(a.handle, recruiter({ type: 'screen', decision: 'shortlist' }));
+    await h.act(
+      a.handle,
+      recruiter({ type: 'schedule_interview', at: at(a.now, 4), mode: video, contactedBy: 'phone' }),
+    );
+    await h.act(a.handle, recruiter({ type: 'reschedule_interview', at: at(a.now, 6), reason: 'panel' }));
+    await h.act(a.handle, candidateSays(a.c, { type: 'confirm_interview' }));
+    await h.act(a.handle, recruiter({ type: 'record_interview', outcome: 'pass' }));
+    await h.act(a.handle, recruiter({ type: 'schedule_exam', sessionId: 'REC-ACCEPTED' }));
+    await h.act(a.handle, recruiter({ type: 'record_exam_result', score: 77, passed: true }));
+    await h.act(a.handle, recruiter({ type: 'make_offer', terms: 'P3' }));
+    await h.act(a.handle, candidateSays(a.c, { type: 'accept_offer' }));
+    await a.handle.result();
+    await save('accepted', a.handle);
+  }
+  {
+    const a = await fresh();
+    await h.act(a.handle, recruiter({ type: 'screen', decision: 'reject', notes: 'profile' }));
+    await a.handle.result();
+    await save('rejected-at-screening', a.handle);
+  }
+  {
+    const a = await fresh();
+    await toWrittenExam(a);
+    await h.act(a.handle, recruiter({ type: 'schedule_exam', sessionId: 'REC-FAILED' }));
+    await h.act(a.handle, recruiter({ type: 'record_exam_result', score: 31, passed: false }));
+    await a.handle.result();
+    await save('rejected-exam-failed', a.handle);
+  }
+  {
+    const a = await fresh();
+    await toWrittenExam(a);
+    await h.act(a.handle, recruiter({ type: 'schedule_exam', sessionId: 'REC-WITHDRAWN' }));
+    await h.act(a.handle, candidateSays(a.c, { type: 'withdraw', reason: 'other offer' }));
+    await a.handle.result();
+    await save('withdrawn-seat-released', a.handle);
+  }
+  {
+    // The one seat of the session is taken: the booking activity refuses, the update fails.
+    const a = await fresh();
+    await toWrittenExam(a);
+    await h
+      .act(a.handle, recruiter({ type: 'schedule_exam', sessionId: 'REC-WITHDRAWN-FULL' }))
+      .catch(() => 0);
+    const b = await fresh();
+    await toWrittenExam(b);
+    await h
+      .act(b.handle, recruiter({ type: 'schedule_exam', sessionId: 'REC-WITHDRAWN-FULL' }))
+      .catch(() => 0);
+    await h.act(b.handle, recruiter({ type: 'reject', reason: 'no seat' }));
+    await b.handle.result();
+    await save('exam-session-full-then-rejected', b.handle);
+    await h.act(a.handle, recruiter({ type: 'reject', reason: 'closing' }));
+  }
+  {
+    const a = await fresh();
+    await toWrittenExam(a);
+    await h.act(a.handle, recruiter({ type: 'schedule_exam', sessionId: 'REC-DECLINED' }));
+    await h.act(a.handle, recruiter({ type: 'record_exam_result', score: 90, passed: true }));
+    await h.act(a.handle, recruiter({ type: 'make_offer', terms: 'P2' }));
+    await h.act(a.handle, candidateSays(a.c, { type: 'decline_offer', reason: 'salary' }));
+    await a.handle.result();
+    await save('declined', a.handle);
+  }
+  {
+    const a = await fresh();
+    await h.act(a.handle, recruiter({ type: 'screen', decision: 'shortlist' }));
+    await h.act(
+      a.handle,
+      recruiter({ type: 'schedule_interview', at: at(a.now, 4), mode: video, contactedBy: 'email' }),
+    );
+    await a.handle.result();
+    await save('expired-interview-confirmation', a.handle);
+  }
+  {
+    const a = await fresh();
+    await toWrittenExam(a);
+    await h.act(a.handle, recruiter({ type: 'schedule_exam', sessionId: 'REC-OFFER-EXPIRED' }));
+    await h.act(a.handle, recruiter({ type: 'record_exam_result', score: 66, passed: true }));
+    const v = await h.act(a.handle, recruiter({ type: 'make_offer', terms: 'P4' }));
+    const until = new Date(Date.parse(v.offer!.respondBy) + DAYS(7)).toISOString();
+    await h.act(a.handle, recruiter({ type: 'extend_deadline', deadline: 'offer_response', until }));
+    await a.handle.result();
+    await save('expired-offer-after-extension', a.handle);
+  }
+  {
+    const a = await fresh();
+    await h.signal(a.handle, recruiter({ type: 'make_offer', terms: 'too early' }));
+    await h.signal(a.handle, recruiter({ type: 'screen', decision: 'shortlist' }));
+    await a.handle.result();
+    await save('expired-max-wait-with-reminders-and-refused-signal', a.handle);
+  }
+  {
+    const a = await fresh({ historyEventLimit: 200, recruiterReminderDays: 2 });
+    const first = await a.handle.describe();
+    await a.handle.result();
+    await save('continued-as-new-first-run', runHandle(env, a.handle.workflowId, first.runId));
+    await save('continued-as-new-last-run', a.handle);
+  }
+} finally {
+  await h.stop();
+  await env.teardown();
+}
