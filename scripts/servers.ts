@@ -45,6 +45,17 @@ export async function waitForPort(port: number, timeoutMs: number, child?: Child
   throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
 }
 
+/** Refuses to start on a port that something else holds: we would talk to the wrong server. */
+export async function ensurePortFree(port: number, what: string): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+  if (!free)
+    throw new Error(`port ${port} for ${what} is already in use (is another \`npm start\` running?)`);
+}
+
 function launch(name: string, bin: string, args: string[], logFile: string): ServerHandle {
   const log = createWriteStream(logFile, { flags: 'a' });
   // A process group of its own, so stop() reaches any helper it forks and Ctrl-C is ours to route.
@@ -85,6 +96,8 @@ export interface TemporalServerOptions {
 
 export async function startTemporalDevServer(opts: TemporalServerOptions): Promise<ServerHandle> {
   mkdirSync(opts.logDir, { recursive: true });
+  await ensurePortFree(opts.port, 'the Temporal server (TEMPORAL_PORT)');
+  if (opts.uiPort) await ensurePortFree(opts.uiPort, 'the Temporal Web UI (TEMPORAL_UI_PORT)');
   const args = [
     'server',
     'start-dev',
@@ -157,6 +170,7 @@ export interface NatsServerOptions {
 
 export async function startNatsServer(opts: NatsServerOptions): Promise<ServerHandle> {
   mkdirSync(opts.storeDir, { recursive: true });
+  await ensurePortFree(opts.port, 'NATS (NATS_PORT)');
   mkdirSync(opts.logDir, { recursive: true });
   const conf = join(opts.storeDir, '..', `nats-${opts.port}.conf`);
   // sync_interval: always: a single node must not lose an acknowledged event on a crash.

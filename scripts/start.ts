@@ -19,8 +19,9 @@ const servers: ServerHandle[] = [];
 const children: ChildProcess[] = [];
 let stopping = false;
 
-async function stopAll(code: number): Promise<never> {
-  if (stopping) process.exit(code);
+async function stopAll(code: number): Promise<void> {
+  // Ctrl-C reaches us more than once (the terminal, tsx relaying it): stop once, and finish it.
+  if (stopping) return;
   stopping = true;
   say('\nstopping...');
   for (const child of children.reverse()) {
@@ -35,6 +36,7 @@ async function stopAll(code: number): Promise<never> {
 }
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+process.on('SIGHUP', () => void stopAll(0));
 
 try {
   say(`data folder: ${dataDir}`);

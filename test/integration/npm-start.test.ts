@@ -1,0 +1,111 @@
+/**
+ * `npm start` as a user runs it: the system comes up on its embedded default, the Web UI answers,
+ * Ctrl-C (even pressed twice) stops every child, and a second start finds the same data.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getApplication, startApplication } from '../../api/applications.js';
+import { freePort } from '../../scripts/servers.js';
+import { applicationInput } from '../helpers/fixtures.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'hiring-start-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+async function start(ports: Record<string, number>): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const until = Date.now() + 90_000;
+  while (!out.includes('Press Ctrl-C to stop.')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
+    if (Date.now() > until) throw new Error(`npm start did not come up:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, output: () => out };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Ctrl-C pressed twice in a row must still stop everything.
+  child.kill('SIGINT');
+  child.kill('SIGINT');
+  return exited;
+}
+
+describe('npm start', () => {
+  it('runs the whole system, stops cleanly, and keeps the data for the next start', async () => {
+    const ports = {
+      TEMPORAL_PORT: await freePort(),
+      TEMPORAL_UI_PORT: await freePort(),
+      NATS_PORT: await freePort(),
+    };
+    const first = await start(ports);
+    expect(first.output()).toContain(`Temporal Web UI   http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
+    const ui = await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`);
+    expect(ui.status).toBe(200);
+
+    const address = `127.0.0.1:${ports.TEMPORAL_PORT}`;
+    let connection = await Connection.connect({ address });
+    const input = applicationInput(Date.now());
+    await startApplication(new Client({ connection }), 'hiring-applications', input);
+    await connection.close();
+
+    expect(await stop(first.child)).toBe(0);
+    for (const port of Object.values(ports))
+      expect(await portIsFree(port), `port ${port} still held`).toBe(true);
+
+    const second = await start(ports);
+    connection = await Connection.connect({ address });
+    const view = await getApplication(new Client({ connection }).workflow.getHandle(input.applicationId));
+    expect(view.status).toBe('submitted');
+    await connection.close();
+    expect(await stop(second.child)).toBe(0);
+    for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+  }, 240_000);
+
+  it('refuses to start on a port that is taken, naming it', async () => {
+    const busy = createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => busy.listen(port, '127.0.0.1', r));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+        env: {
+          ...process.env,
+          DATA_DIR: dataDir,
+          NATS_PORT: String(port),
+          TEMPORAL_PORT: String(await freePort()),
+          TEMPORAL_UI_PORT: String(await freePort()),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(out).toContain(`port ${port} for NATS (NATS_PORT) is already in use`);
+    } finally {
+      busy.close();
+    }
+  }, 120_000);
+});
