@@ -1,4 +1,4 @@
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
 import type { DomainEvent } from '../schemas/events.js';
 import type { EmailRequestInput } from '../schemas/effects.js';
 import type { SeatBooking } from '../schemas/exam.js';
@@ -6,11 +6,13 @@ import { UnknownRecipient } from './directory.js';
 import type { EventPublisher } from './events.js';
 import { ExamBookingRefused, type ExamSeats } from './exam-booking.js';
 import type { Mailer } from './mailer.js';
+import type { ApplicationCloser } from './position-closing.js';
 
 export interface ActivityDeps {
   mailer: Mailer;
   examSeats: ExamSeats;
   events: EventPublisher;
+  applications: ApplicationCloser;
 }
 
 /** Must match REFUSED in workflows/application-workflow.ts: a business refusal, never retried. */
@@ -52,6 +54,18 @@ export function createActivities(deps: ActivityDeps) {
 
     async publishEvent(event: DomainEvent): Promise<{ seq: number; duplicate: boolean }> {
       return deps.events.publish(event);
+    },
+
+    async closeApplicationsOfPosition(input: {
+      positionId: string;
+      reason: 'filled' | 'cancelled';
+      note: string;
+    }): Promise<number> {
+      const closed = await deps.applications.closeAll(input.positionId, input.reason, input.note, (n) =>
+        heartbeat(n),
+      );
+      log.info('applications closed', { positionId: input.positionId, reason: input.reason, closed });
+      return closed;
     },
   };
 }

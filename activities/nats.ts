@@ -6,6 +6,7 @@ import {
   type JetStreamClient,
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
+import { Objm, type ObjectStore } from '@nats-io/obj';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { EVENT_STREAM, EVENT_SUBJECT_PREFIX } from '../schemas/events.js';
 
@@ -19,6 +20,10 @@ export interface NatsResources {
   examSessions: KV;
   people: KV;
   sentEmails: KV;
+  candidates: KV;
+  candidateKeys: KV;
+  submissions: KV;
+  documents: ObjectStore;
   close(): Promise<void>;
 }
 
@@ -49,17 +54,26 @@ export async function connectNats(servers: string, name = 'hiring'): Promise<Nat
   }
   const js = jetstream(nc);
   const kvm = new Kvm(nc);
-  const [examSessions, people, sentEmails] = await Promise.all([
+  const [examSessions, people, sentEmails, candidates, candidateKeys, submissions] = await Promise.all([
     kvm.create('exam_sessions', { history: 5, storage: StorageType.File }),
     kvm.create('people', { history: 1, storage: StorageType.File }),
     kvm.create('sent_emails', { history: 1, storage: StorageType.File, ttl: 30 * DAY_MS }),
+    kvm.create('candidates', { history: 1, storage: StorageType.File }),
+    // No history: a destroyed key must be gone, not kept as an older revision.
+    kvm.create('candidate_keys', { history: 1, storage: StorageType.File }),
+    kvm.create('submissions', { history: 1, storage: StorageType.File }),
   ]);
+  const documents = await new Objm(nc).create('documents', { storage: StorageType.File });
   return {
     nc,
     js,
     examSessions,
     people,
     sentEmails,
+    candidates,
+    candidateKeys,
+    submissions,
+    documents,
     close: () => nc.drain(),
   };
 }

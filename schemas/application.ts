@@ -119,6 +119,12 @@ export const CommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reject'), reason: z.string().trim().min(1).max(4000) }),
   z.object({ type: z.literal('withdraw'), reason: Notes.default('') }),
   z.object({ type: z.literal('extend_deadline'), deadline: DeadlineKindSchema, until: Instant }),
+  /** Sent in bulk by the position when it is filled or cancelled: the application closes courteously. */
+  z.object({
+    type: z.literal('position_closed'),
+    reason: z.enum(['filled', 'cancelled']),
+    note: Notes.default(''),
+  }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandInput = z.input<typeof CommandSchema>;
@@ -129,7 +135,7 @@ export const TransitionRequestSchema = z.object({ actor: ActorSchema, command: C
 export type TransitionRequest = z.infer<typeof TransitionRequestSchema>;
 export type TransitionRequestInput = z.input<typeof TransitionRequestSchema>;
 
-/** Who may ask for what. The system actor is the workflow's own clock, never a message sender. */
+/** Who may ask for what. The system actor is the engine itself (clocks, a position closing its applications). */
 export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   screen: ['recruiter'],
   schedule_interview: ['recruiter'],
@@ -144,6 +150,7 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   reject: ['recruiter'],
   withdraw: ['candidate'],
   extend_deadline: ['recruiter', 'hr'],
+  position_closed: ['system', 'recruiter'],
 };
 
 export const ExamBookingSchema = z.object({

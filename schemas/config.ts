@@ -25,6 +25,11 @@ export const ConfigSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().default('recruitment@hiring.interpol.int'),
   HR_MAILBOX: z.email().default('hr@hiring.interpol.int'),
+  /** Base64 of 32 bytes, wrapping every candidate's data key; unset: a key file under DATA_DIR. */
+  MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'base64 of exactly 32 bytes')
+    .optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

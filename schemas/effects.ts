@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PositionRefSchema } from './application.js';
-import type { ApplicationEvent } from './events.js';
+import type { DomainEvent } from './events.js';
 
 export const EmailTemplateSchema = z.enum([
   'acknowledgement',
@@ -61,5 +61,5 @@ export type EmailRequestInput = z.input<typeof EmailRequestSchema>;
 /** Side effects a transition asks for; the workflow runs them through activities, in order. */
 export type Effect =
   | { kind: 'email'; email: EmailRequestInput }
-  | { kind: 'event'; event: ApplicationEvent }
+  | { kind: 'event'; event: DomainEvent }
   | { kind: 'release_seat'; sessionId: string; applicationId: string };

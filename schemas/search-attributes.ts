@@ -10,9 +10,17 @@ export const PositionIdAttribute = defineSearchAttributeKey('PositionId', Search
 export const DutyStationAttribute = defineSearchAttributeKey('DutyStation', SearchAttributeType.KEYWORD);
 export const NextDeadlineAttribute = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
 
+export const ContractTypeAttribute = defineSearchAttributeKey('ContractType', SearchAttributeType.KEYWORD);
+export const PositionStatusAttribute = defineSearchAttributeKey(
+  'PositionStatus',
+  SearchAttributeType.KEYWORD,
+);
+
 export const SEARCH_ATTRIBUTES = [
   StageAttribute,
   PositionIdAttribute,
   DutyStationAttribute,
   NextDeadlineAttribute,
+  ContractTypeAttribute,
+  PositionStatusAttribute,
 ];

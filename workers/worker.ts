@@ -1,13 +1,18 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createActivities } from '../activities/index.js';
-import { kvDirectory } from '../activities/directory.js';
+import { directory } from '../activities/directory.js';
 import { jetStreamPublisher } from '../activities/events.js';
 import { kvExamSeats } from '../activities/exam-booking.js';
 import { createMailer } from '../activities/mailer.js';
 import type { NatsResources } from '../activities/nats.js';
+import { temporalApplicationCloser } from '../activities/position-closing.js';
 import type { Config } from '../schemas/config.js';
+import { kvCandidateStore } from '../stores/candidates.js';
+import { kvKeyStore } from '../stores/keys.js';
+import { loadMasterKey } from '../stores/master-key.js';
 
 const require = createRequire(import.meta.url);
 export const WORKFLOWS_PATH = require.resolve('../workflows/index.ts');
@@ -27,19 +32,29 @@ export async function createHiringWorker(opts: {
   const { config, nats } = opts;
   const connection =
     opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
-  const directory = kvDirectory(nats.people, { name: 'Human Resources', email: config.HR_MAILBOX });
+  const keys = kvKeyStore(nats.candidateKeys, loadMasterKey(config));
+  const candidates = kvCandidateStore(nats.candidates, keys);
+  const people = directory({
+    people: nats.people,
+    candidates,
+    hr: { name: 'Human Resources', email: config.HR_MAILBOX },
+  });
   const mailer = createMailer({
     delivery: config.SMTP_URL
       ? { kind: 'smtp', url: config.SMTP_URL }
       : { kind: 'outbox', dir: join(config.DATA_DIR, 'outbox') },
-    directory,
+    directory: people,
     ledger: nats.sentEmails,
     from: config.MAIL_FROM,
   });
+  // Activities that act on other workflows (closing a position's applications) use a client.
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const activities = createActivities({
     mailer,
     examSeats: kvExamSeats(nats.examSessions),
     events: jetStreamPublisher(nats.js),
+    applications: temporalApplicationCloser(client),
   });
   const worker = await Worker.create({
     connection,
@@ -53,6 +68,7 @@ export async function createHiringWorker(opts: {
     worker,
     close() {
       mailer.close();
+      void clientConnection.close();
       if (!opts.connection) void connection.close();
     },
   };

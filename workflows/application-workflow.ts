@@ -34,9 +34,9 @@ import {
   type TransitionRequest,
   type TransitionRequestInput,
 } from '../schemas/application.js';
-import type { Effect } from '../schemas/effects.js';
 import { NextDeadlineAttribute, StageAttribute } from '../schemas/search-attributes.js';
 import { now } from './clock.js';
+import { EffectLane } from './effects.js';
 import * as pipeline from './pipeline.js';
 
 // ---- Messages: declared once here, imported by the API, the CLI and the tests.
@@ -50,20 +50,8 @@ export const getApplicationQuery = defineQuery<ApplicationView>('getApplication'
 /** Error type of a refused transition: non-retryable, its message is the business reason. */
 export const REFUSED = 'TransitionRefused';
 
-// ---- Activities: retried with backoff when transient; business refusals are non-retryable.
+// ---- Activities: a person waits for the seat booking; the other effects run on lanes (effects.ts).
 
-const { publishEvent } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  // If NATS is down the publish keeps retrying while the workflow goes on; the stream's duplicate
-  // window (7 days) is longer than this, so a late retry is still stored once.
-  scheduleToCloseTimeout: '6 days',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-const { sendEmail, releaseExamSeat } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '3 days',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
 const { bookExamSeat } = proxyActivities<Activities>({
   // A person is waiting for the answer: fail fast and say why.
   startToCloseTimeout: '10 seconds',
@@ -220,59 +208,4 @@ function describeIssues(issues: z.core.$ZodIssue[]): string {
 function commandName(raw: unknown): string {
   const type = (raw as { command?: { type?: unknown } } | undefined)?.command?.type;
   return typeof type === 'string' ? type.slice(0, 64) : 'unknown';
-}
-
-/**
- * Side effects run in order, one lane for events and one for emails and seat releases, without
- * holding up the process: if NATS is down, events wait and retry while recruiters go on working.
- */
-class EffectLane {
-  private tail: Promise<void> = Promise.resolve();
-  pending = 0;
-  onFailure: (what: string) => void = () => undefined;
-
-  constructor(private readonly name: string) {}
-
-  push(effect: Effect): void {
-    this.pending += 1;
-    this.tail = this.tail
-      .then(() => run(effect))
-      .catch((err: unknown) => {
-        // Retries are exhausted (days of outage, or a permanent refusal): keep the record.
-        const message = err instanceof Error ? err.message : String(err);
-        this.onFailure(`${this.name} ${describe(effect)} failed: ${message}`);
-      })
-      .finally(() => {
-        this.pending -= 1;
-      });
-  }
-
-  drained(): Promise<void> {
-    return condition(() => this.pending === 0);
-  }
-}
-
-async function run(effect: Effect): Promise<void> {
-  switch (effect.kind) {
-    case 'event':
-      await publishEvent(effect.event);
-      return;
-    case 'email':
-      await sendEmail(effect.email);
-      return;
-    case 'release_seat':
-      await releaseExamSeat({ sessionId: effect.sessionId, applicationId: effect.applicationId });
-      return;
-  }
-}
-
-function describe(effect: Effect): string {
-  switch (effect.kind) {
-    case 'event':
-      return effect.event.type;
-    case 'email':
-      return `${effect.email.template} email`;
-    case 'release_seat':
-      return `seat release in ${effect.sessionId}`;
-  }
 }

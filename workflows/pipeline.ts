@@ -137,6 +137,7 @@ export function refusal(state: ApplicationState, req: TransitionRequest, now: nu
       return stageIs('offer');
     case 'reject':
     case 'withdraw':
+    case 'position_closed':
       return undefined;
     case 'extend_deadline': {
       const current = deadlineOf(state, command.deadline);
@@ -306,6 +307,18 @@ export function apply(
     case 'withdraw':
       b.finish('withdrawn', command, command.reason || 'withdrawn by the candidate');
       break;
+    case 'position_closed': {
+      const why = command.reason === 'filled' ? 'the position has been filled' : 'the position was cancelled';
+      b.finish(
+        'rejected',
+        command,
+        command.note ? `${why}: ${command.note}` : why,
+        undefined,
+        true,
+        'position_closed',
+      );
+      break;
+    }
     case 'extend_deadline':
       s.extendedDeadlines = { ...s.extendedDeadlines, [command.deadline]: command.until };
       b.timeline('transition', `${command.deadline} deadline extended to ${command.until}`, {
@@ -573,6 +586,7 @@ class Builder {
     reason: string,
     deadline?: DeadlineKind,
     publish = true,
+    candidateTemplate?: EmailTemplate,
   ): void {
     const s = this.state;
     const from = s.status;
@@ -607,7 +621,7 @@ class Builder {
         this.email('offer_declined', rec, { detail: reason });
         break;
       case 'rejected':
-        this.email('rejection', cand, { detail: reason });
+        this.email(candidateTemplate ?? 'rejection', cand, { detail: reason });
         break;
       case 'withdrawn':
         this.email('withdrawal_confirmed', cand);

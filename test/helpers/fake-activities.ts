@@ -13,6 +13,7 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
   const events: DomainEvent[] = [];
   const seats = new Map<string, Map<string, number>>();
   const released: string[] = [];
+  const closedPositions: string[] = [];
   const capacity = opts.capacity ?? 20;
   const activities: Activities = {
     sendEmail(request) {
@@ -51,6 +52,10 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
       released.push(`${sessionId}/${applicationId}`);
       return Promise.resolve();
     },
+    closeApplicationsOfPosition({ positionId, reason }) {
+      closedPositions.push(`${positionId}:${reason}`);
+      return Promise.resolve(0);
+    },
     publishEvent(event) {
       const duplicate = events.some((e) => e.eventId === event.eventId);
       if (!duplicate) events.push(event);
@@ -59,5 +64,5 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
   };
   const eventsOf = (applicationId: string): ApplicationEvent[] =>
     events.filter((e): e is ApplicationEvent => 'applicationId' in e && e.applicationId === applicationId);
-  return { activities, emails, events, eventsOf, seats, released };
+  return { activities, emails, events, eventsOf, seats, released, closedPositions };
 }

@@ -3,10 +3,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { kvDirectory } from '../../activities/directory.js';
+import { directory } from '../../activities/directory.js';
 import { connectNats, type NatsResources } from '../../activities/nats.js';
 import { ConfigSchema, type Config } from '../../schemas/config.js';
 import { createHiringWorker } from '../../workers/worker.js';
+import type { ProfilePatch } from '../../schemas/candidate.js';
+import { kvCandidateStore } from '../../stores/candidates.js';
+import { objectDocumentStore } from '../../stores/documents.js';
+import { kvKeyStore } from '../../stores/keys.js';
+import { loadMasterKey } from '../../stores/master-key.js';
+import { loadReferenceData } from '../../stores/reference-data.js';
 import { Client, Connection } from '@temporalio/client';
 import { uniqueTaskQueue, workflowBundle } from './temporal.js';
 
@@ -47,13 +53,37 @@ export async function realStack(opts: { smtpUrl?: string } = {}) {
     workerOptions: { workflowBundle: await workflowBundle() },
   });
   const running = hiring.worker.run();
-  const directory = kvDirectory(nats.people, { name: 'Human Resources', email: config.HR_MAILBOX });
+  const keys = kvKeyStore(nats.candidateKeys, loadMasterKey(config));
+  const candidates = kvCandidateStore(nats.candidates, keys);
+  const documents = objectDocumentStore(nats.documents, keys);
+  const people = directory({
+    people: nats.people,
+    candidates,
+    hr: { name: 'Human Resources', email: config.HR_MAILBOX },
+  });
+  const reference = loadReferenceData();
+
+  /** A confirmed candidate with a profile, as the API would leave one. */
+  async function addCandidate(candidateId: string, name: string, email: string, profile: ProfilePatch = {}) {
+    const { code } = await candidates.createAccount({ name, email }, candidateId);
+    await candidates.confirm(candidateId, code);
+    return candidates.updateProfile(candidateId, {
+      nationality: 'FR',
+      dateOfBirth: '1990-04-23',
+      ...profile,
+    });
+  }
 
   return {
     config,
     client,
     nats,
-    directory,
+    directory: people,
+    keys,
+    candidates,
+    documents,
+    reference,
+    addCandidate,
     taskQueue,
     dataDir,
     async stop() {

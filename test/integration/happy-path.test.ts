@@ -40,11 +40,9 @@ describe('happy path, end to end', () => {
     const now = Date.now();
     const input = applicationInput(now, {});
     const c = input.candidateId;
-    await stack.directory.put('candidate', c, { name: 'Sofía Ramírez', email: 'sofia@example.org' });
-    await stack.directory.put('recruiter', 'rec-1', {
-      name: 'Jean Martin',
-      email: 'jean.martin@example.org',
-    });
+    const sofia = `sofia.${now}@example.org`;
+    await stack.addCandidate(c, 'Sofía Ramírez', sofia);
+    await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
     const sessionId = `LYO-${now}`;
     await kvExamSeats(stack.nats.examSessions).createSession({
       sessionId,
@@ -78,15 +76,15 @@ describe('happy path, end to end', () => {
     const mine = smtp.received.filter((m) => m.raw.includes(input.applicationId));
     const sent = mine.map((m) => `${m.header('X-Hiring-Template')}->${m.to.join(',')}`);
     expect(sent).toEqual([
-      'acknowledgement->sofia@example.org',
-      'shortlisted->sofia@example.org',
-      'interview_invitation->sofia@example.org',
+      `acknowledgement->${sofia}`,
+      `shortlisted->${sofia}`,
+      `interview_invitation->${sofia}`,
       'interview_confirmed->jean.martin@example.org',
-      'interview_passed->sofia@example.org',
-      'exam_convocation->sofia@example.org',
-      'exam_passed->sofia@example.org',
-      'offer->sofia@example.org',
-      'offer_accepted->sofia@example.org',
+      `interview_passed->${sofia}`,
+      `exam_convocation->${sofia}`,
+      `exam_passed->${sofia}`,
+      `offer->${sofia}`,
+      `offer_accepted->${sofia}`,
       'offer_accepted->jean.martin@example.org',
     ]);
     const withCalendar = mine.filter((m) => /Content-Type: text\/calendar/i.test(m.raw));
@@ -120,11 +118,12 @@ describe('happy path, end to end', () => {
       ledger: stack.nats.sentEmails,
       from: 'recruitment@hiring.interpol.int',
     });
-    await stack.directory.put('candidate', 'retry-cand', { name: 'Ola Nordmann', email: 'ola@example.org' });
+    const candidateId = `retry-cand-${Date.now()}`;
+    await stack.addCandidate(candidateId, 'Ola Nordmann', `ola.${Date.now()}@example.org`);
     const request = {
       emailId: `retry-test:${Date.now()}:acknowledgement:candidate`,
       template: 'acknowledgement' as const,
-      to: { kind: 'candidate' as const, id: 'retry-cand' },
+      to: { kind: 'candidate' as const, id: candidateId },
       applicationId: 'application/P-retry/retry-cand',
       position: {
         positionId: 'P-retry',

@@ -25,14 +25,8 @@ afterAll(async () => {
 describe('vertical slice on the real dev server and NATS', () => {
   it('starts, updates, publishes, answers a query and shows up in visibility', async () => {
     const input = applicationInput(Date.now());
-    await stack.directory.put('candidate', input.candidateId, {
-      name: 'Amina Diallo',
-      email: 'amina@example.org',
-    });
-    await stack.directory.put('recruiter', 'rec-1', {
-      name: 'Jean Martin',
-      email: 'jean.martin@example.org',
-    });
+    await stack.addCandidate(input.candidateId, 'Amina Diallo', `amina.${Date.now()}@example.org`);
+    await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
 
     const handle = await startApplication(stack.client, stack.taskQueue, input);
     const view = await transition(handle, recruiter({ type: 'screen', decision: 'shortlist' }));
@@ -84,10 +78,7 @@ describe('vertical slice on the real dev server and NATS', () => {
 
   it('gives back the same application for a doubled submission', async () => {
     const input = applicationInput(Date.now());
-    await stack.directory.put('candidate', input.candidateId, {
-      name: 'Li Wei',
-      email: 'li.wei@example.org',
-    });
+    await stack.addCandidate(input.candidateId, 'Li Wei', `li.wei.${Date.now()}@example.org`);
     const [a, b] = await Promise.all([
       startApplication(stack.client, stack.taskQueue, input),
       startApplication(stack.client, stack.taskQueue, input),

@@ -1,0 +1,188 @@
+/**
+ * One vacancy, from publication to filled or cancelled.
+ *
+ * Open until its deadline (a local time at the duty station, held as an instant), then closed to
+ * new applications by its own timer. A recruiter may extend the deadline (the timer follows, and a
+ * closed position reopens), cancel it, or mark it filled; then the applications still in progress
+ * are closed in bulk, each with a courteous email, without anyone clicking through them.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Actor } from '../schemas/application.js';
+import type { DomainEvent } from '../schemas/events.js';
+import {
+  PositionRequestSchema,
+  PositionSchema,
+  type Position,
+  type PositionRequestInput,
+  type PositionStatus,
+  type PositionView,
+} from '../schemas/position.js';
+import { DUTY_STATIONS } from '../schemas/reference.js';
+import { NextDeadlineAttribute, PositionStatusAttribute } from '../schemas/search-attributes.js';
+import { zonedToInstant } from '../schemas/time.js';
+import { now } from './clock.js';
+import { EffectLane, closeApplicationsOfPosition } from './effects.js';
+
+export const positionUpdate = defineUpdate<PositionView, [PositionRequestInput]>('position');
+export const getPositionQuery = defineQuery<PositionView>('getPosition');
+
+export const POSITION_REFUSED = 'PositionRequestRefused';
+
+export async function positionWorkflow(input: Position): Promise<PositionView> {
+  const position = PositionSchema.parse(input);
+  const lane = new EffectLane('position');
+  let status: PositionStatus = 'open';
+  let deadline = Date.parse(position.deadline);
+  let applicationsClosed = 0;
+  let closing: { reason: 'filled' | 'cancelled'; note: string } | undefined;
+  let seq = 0;
+  const history: PositionView['history'] = [];
+
+  const view = (): PositionView => ({
+    position: { ...position, deadline: new Date(deadline).toISOString() },
+    status,
+    applicationsClosed,
+    history: [...history],
+    seq,
+    pendingEffects: lane.pending,
+  });
+
+  const record = (
+    actor: Actor,
+    what: string,
+    event?: Omit<DomainEvent, 'eventId' | 'version' | 'occurredAt' | 'actor' | 'positionId' | 'dutyStation'>,
+  ): void => {
+    seq += 1;
+    history.push({ at: new Date(now()).toISOString(), actor, what });
+    if (event) {
+      lane.push({
+        kind: 'event',
+        event: {
+          ...event,
+          version: 1,
+          eventId: `position/${position.positionId}:${seq}:${event.type}`,
+          occurredAt: new Date(now()).toISOString(),
+          actor,
+          positionId: position.positionId,
+          dutyStation: position.dutyStation,
+        } as DomainEvent,
+      });
+    }
+    upsertSearchAttributes([
+      { key: PositionStatusAttribute, value: status },
+      { key: NextDeadlineAttribute, value: status === 'open' ? new Date(deadline) : null },
+    ]);
+  };
+
+  const refused = (message: string) =>
+    ApplicationFailure.create({ type: POSITION_REFUSED, message, nonRetryable: true });
+
+  const refusal = (raw: PositionRequestInput): string | undefined => {
+    const parsed = PositionRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      return parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    }
+    const { actor, command } = parsed.data;
+    if (!['recruiter', 'admin'].includes(actor.role))
+      return `position changes are for recruiters, not ${actor.role}`;
+    if (status === 'filled' || status === 'cancelled')
+      return `the position is ${status}; nothing more can change`;
+    if (command.type === 'extend_deadline') {
+      const until = zonedToInstant(command.deadlineLocal, position.timeZone).getTime();
+      if (until <= deadline) return `the new deadline must be later than the current one`;
+      if (until <= now()) return 'the new deadline must be in the future';
+    }
+    return undefined;
+  };
+
+  setHandler(
+    positionUpdate,
+    (raw) => {
+      const { actor, command } = PositionRequestSchema.parse(raw);
+      switch (command.type) {
+        case 'extend_deadline': {
+          deadline = zonedToInstant(command.deadlineLocal, position.timeZone).getTime();
+          const reopened = status === 'closed';
+          status = 'open';
+          record(
+            actor,
+            `deadline extended to ${command.deadlineLocal} in ${DUTY_STATIONS[position.dutyStation].city}${reopened ? ' (reopened)' : ''}`,
+            {
+              type: 'position.deadline_extended',
+              payload: { until: new Date(deadline).toISOString() },
+            },
+          );
+          break;
+        }
+        case 'cancel':
+          status = 'cancelled';
+          record(actor, `cancelled: ${command.reason}`, {
+            type: 'position.cancelled',
+            payload: { reason: command.reason },
+          });
+          closing = { reason: 'cancelled', note: command.reason };
+          break;
+        case 'fill':
+          status = 'filled';
+          record(actor, `filled${command.applicationId ? ` by ${command.applicationId}` : ''}`, {
+            type: 'position.filled',
+            payload: {},
+          });
+          closing = { reason: 'filled', note: '' };
+          break;
+      }
+      return Promise.resolve(view());
+    },
+    {
+      validator: (raw: PositionRequestInput) => {
+        const reason = refusal(raw);
+        if (reason) throw refused(reason);
+      },
+    },
+  );
+  setHandler(getPositionQuery, view);
+
+  const recruiterActor: Actor = { role: 'recruiter', id: position.recruiterId };
+  record(
+    recruiterActor,
+    `opened until ${position.deadlineLocal} in ${DUTY_STATIONS[position.dutyStation].city}`,
+    {
+      type: 'position.opened',
+      payload: { deadline: position.deadline },
+    },
+  );
+
+  // Open until the deadline, then closed to new applications until filled or cancelled.
+  while (status === 'open' || status === 'closed') {
+    const seen = seq;
+    if (status === 'open') {
+      const changed = await condition(() => seq !== seen, Math.max(1, deadline - now()));
+      if (!changed && status === 'open' && now() >= deadline) {
+        status = 'closed';
+        record({ role: 'system', id: 'workflow-clock' }, 'closed: the deadline passed', {
+          type: 'position.closed',
+          payload: {},
+        });
+      }
+    } else {
+      await condition(() => seq !== seen);
+    }
+  }
+
+  // Filled or cancelled: close every application still in progress, courteously and in bulk.
+  if (closing) {
+    applicationsClosed = await closeApplicationsOfPosition({ positionId: position.positionId, ...closing });
+    record({ role: 'system', id: 'workflow' }, `${applicationsClosed} applications in progress closed`);
+  }
+  await lane.drained();
+  await condition(allHandlersFinished);
+  return view();
+}
