@@ -32,6 +32,7 @@ export async function applicationHarness(env: TestWorkflowEnvironment, opts: { c
 
   return {
     fake,
+    taskQueue,
     async submit(input: ApplicationInput): Promise<ApplicationHandle> {
       return env.client.workflow.start(applicationWorkflow, {
         taskQueue,

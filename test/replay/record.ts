@@ -8,12 +8,14 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import './../helpers/quiet-runtime.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applicationHarness, type ApplicationHandle } from '../helpers/application-harness.js';
 import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
 import { runHandle, timeSkippingEnv } from '../helpers/temporal.js';
+import { instantToZoned } from '../../schemas/time.js';
+import { positionUpdate, positionWorkflow } from '../../workflows/position-workflow.js';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
 mkdirSync(outDir, { recursive: true });
@@ -21,9 +23,15 @@ mkdirSync(outDir, { recursive: true });
 const env: TestWorkflowEnvironment = await timeSkippingEnv();
 const h = await applicationHarness(env, { capacity: 1 });
 
-async function save(name: string, handle: ApplicationHandle): Promise<void> {
+async function save(name: string, handle: Pick<ApplicationHandle, 'fetchHistory'>): Promise<void> {
+  const file = join(outDir, `${name}.json`);
+  // An existing history stands for applications in flight under older code: it is never replaced.
+  if (existsSync(file)) {
+    process.stdout.write(`kept ${name} (already recorded)\n`);
+    return;
+  }
   const history = await handle.fetchHistory();
-  writeFileSync(join(outDir, `${name}.json`), historyToJSON(history) + '\n');
+  writeFileSync(file, historyToJSON(history) + '\n');
   process.stdout.write(`recorded ${name}: ${history.events?.length ?? 0} events\n`);
 }
 
@@ -149,6 +157,47 @@ try {
     await a.handle.result();
     await save('continued-as-new-first-run', runHandle(env, a.handle.workflowId, first.runId));
     await save('continued-as-new-last-run', a.handle);
+  }
+  {
+    // A position: opened, closed by its deadline, then filled; its applications closed in bulk.
+    const now = await env.currentTimeMs();
+    const deadline = new Date(now + DAYS(10));
+    const position = {
+      positionId: 'REC-POS-1',
+      reference: 'VN-REC-1',
+      title: 'Analyst',
+      description: 'Analysis',
+      requirements: [],
+      dutyStation: 'BUE' as const,
+      contractType: 'short_term' as const,
+      deadlineLocal: instantToZoned(deadline, 'America/Argentina/Buenos_Aires'),
+      timeZone: 'America/Argentina/Buenos_Aires',
+      deadline: deadline.toISOString(),
+      openedAt: new Date(now).toISOString(),
+      recruiterId: 'rec-1',
+      requiredDocuments: ['cv' as const],
+      questions: [],
+      policy: {},
+    };
+    const handle = await env.client.workflow.start(positionWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: 'position/REC-POS-1',
+      args: [position],
+    });
+    await env.sleep(DAYS(11));
+    await handle.executeUpdate(positionUpdate, {
+      args: [{ actor: { role: 'recruiter', id: 'rec-1' }, command: { type: 'fill' } }],
+    });
+    await handle.result();
+    await save('position-closed-by-deadline-then-filled', handle);
+
+    const a = await fresh();
+    await h.signal(a.handle, {
+      actor: { role: 'system', id: 'position/REC-POS-1' },
+      command: { type: 'position_closed', reason: 'filled' },
+    });
+    await a.handle.result();
+    await save('rejected-position-filled', a.handle);
   }
 } finally {
   await h.stop();

@@ -26,6 +26,8 @@ describe('recorded histories replay on the current workflow code', () => {
       'expired-offer',
       'expired-max-wait',
       'continued-as-new',
+      'position-closed-by-deadline',
+      'rejected-position-filled',
     ]) {
       expect(
         names.some((n) => n.startsWith(path)),

@@ -1,0 +1,109 @@
+/** The position workflow under the time-skipping server: its deadline closes it, by its own timer. */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Position } from '../../schemas/position.js';
+import { instantToZoned } from '../../schemas/time.js';
+import { getPositionQuery, positionUpdate, positionWorkflow } from '../../workflows/position-workflow.js';
+import { eventually, refusalOf } from '../helpers/application-harness.js';
+import { fakeActivities } from '../helpers/fake-activities.js';
+import { DAYS } from '../helpers/fixtures.js';
+import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const fake = fakeActivities();
+const taskQueue = uniqueTaskQueue('positions');
+
+beforeAll(async () => {
+  env = await timeSkippingEnv();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: fake.activities,
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+let n = 0;
+async function open(daysAhead: number) {
+  const now = await env.currentTimeMs();
+  n += 1;
+  const deadline = new Date(now + DAYS(daysAhead));
+  const position: Position = {
+    positionId: `P-${process.pid}-${n}`,
+    reference: `VN-${n}`,
+    title: 'Cybercrime Analyst',
+    description: 'Analyse cybercrime trends.',
+    requirements: [],
+    dutyStation: 'SIN',
+    contractType: 'fixed_term',
+    deadlineLocal: instantToZoned(deadline, 'Asia/Singapore'),
+    timeZone: 'Asia/Singapore',
+    deadline: deadline.toISOString(),
+    openedAt: new Date(now).toISOString(),
+    recruiterId: 'rec-1',
+    requiredDocuments: ['cv'],
+    questions: [],
+    policy: {},
+  };
+  const handle = await env.client.workflow.start(positionWorkflow, {
+    taskQueue,
+    workflowId: `position/${position.positionId}`,
+    args: [position],
+  });
+  return { handle, position };
+}
+const recruiter = { role: 'recruiter' as const, id: 'rec-1' };
+
+describe('position workflow', () => {
+  it('closes itself at its deadline, and a later extension reopens it with the timer following', async () => {
+    const { handle, position } = await open(10);
+    expect((await handle.query(getPositionQuery)).status).toBe('open');
+    await env.sleep(DAYS(10) + 60_000);
+    const closed = await eventually(
+      () => handle.query(getPositionQuery),
+      (v) => v.status === 'closed',
+    );
+    expect(closed.history.map((h) => h.what)).toContain('closed: the deadline passed');
+
+    const later = instantToZoned(new Date((await env.currentTimeMs()) + DAYS(5)), position.timeZone);
+    const reopened = await handle.executeUpdate(positionUpdate, {
+      args: [{ actor: recruiter, command: { type: 'extend_deadline', deadlineLocal: later } }],
+    });
+    expect(reopened.status).toBe('open');
+    await env.sleep(DAYS(4));
+    expect((await handle.query(getPositionQuery)).status).toBe('open');
+    await env.sleep(DAYS(1) + 120_000);
+    await eventually(
+      () => handle.query(getPositionQuery),
+      (v) => v.status === 'closed',
+    );
+  });
+
+  it('is changed by recruiters only, and not after it is filled', async () => {
+    const { handle } = await open(30);
+    expect(
+      await refusalOf(
+        handle.executeUpdate(positionUpdate, {
+          args: [{ actor: { role: 'candidate', id: 'c' }, command: { type: 'cancel', reason: 'x' } }],
+        }),
+      ),
+    ).toMatch(/for recruiters, not candidate/);
+    await handle.executeUpdate(positionUpdate, { args: [{ actor: recruiter, command: { type: 'fill' } }] });
+    const final = await handle.result();
+    expect(final.status).toBe('filled');
+    expect(fake.closedPositions).toContain(`${final.position.positionId}:filled`);
+    expect(fake.events.filter((e) => e.positionId === final.position.positionId).map((e) => e.type)).toEqual([
+      'position.opened',
+      'position.filled',
+    ]);
+  });
+});
