@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import { EmailRequestSchema, type EmailRequestInput } from '../schemas/effects.js';
+import { EmailRequestSchema, type EmailRequestInput, type Recipient } from '../schemas/effects.js';
 import type { Directory } from './directory.js';
 import { renderEmail } from './email-templates.js';
 import { icsInvitation } from './ics.js';
@@ -13,6 +13,13 @@ export type MailDelivery = { kind: 'smtp'; url: string } | { kind: 'outbox'; dir
 
 export interface Mailer {
   send(request: EmailRequestInput): Promise<{ emailId: string; status: 'sent' | 'already_sent' }>;
+  /** A message outside any application (an account confirmation code), with the same once-only rule. */
+  sendRaw(message: {
+    emailId: string;
+    to: Recipient;
+    subject: string;
+    text: string;
+  }): Promise<{ emailId: string; status: 'sent' | 'already_sent' }>;
   close(): void;
 }
 
@@ -35,49 +42,73 @@ export function createMailer(opts: {
       : undefined;
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
+  /** Sends once per email id: the ledger (and, for the outbox, the file name) remembers. */
+  async function deliver(
+    emailId: string,
+    build: () => Promise<nodemailer.SendMailOptions>,
+  ): Promise<{ emailId: string; status: 'sent' | 'already_sent' }> {
+    const digest = createHash('sha256').update(emailId).digest('hex').slice(0, 32);
+    const ledgerKey = `email.${digest}`;
+    if (await ledger.get(ledgerKey).then((e) => e?.operation === 'PUT'))
+      return { emailId, status: 'already_sent' };
+    const built = await build();
+    const message = {
+      ...built,
+      from,
+      messageId: `<${digest}@hiring.interpol.int>`,
+      headers: { ...(built.headers as Record<string, string> | undefined), 'X-Hiring-Email-Id': emailId },
+    };
+    if (smtp) {
+      await smtp.sendMail(message);
+    } else if (delivery.kind === 'outbox') {
+      const raw = await stream.sendMail(message);
+      await mkdir(delivery.dir, { recursive: true });
+      try {
+        await writeFile(join(delivery.dir, `${digest}.eml`), raw.message as Buffer, { flag: 'wx' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        await ledger.put(ledgerKey, emailId);
+        return { emailId, status: 'already_sent' };
+      }
+    }
+    await ledger.put(ledgerKey, emailId);
+    return { emailId, status: 'sent' };
+  }
+  const address = (c: { name: string; email: string }) => `"${c.name.replaceAll('"', "'")}" <${c.email}>`;
+
   return {
-    async send(input) {
+    send(input) {
       const req = EmailRequestSchema.parse(input);
-      const digest = createHash('sha256').update(req.emailId).digest('hex').slice(0, 32);
-      const ledgerKey = `email.${digest}`;
-      if (await ledger.get(ledgerKey).then((e) => e?.operation === 'PUT')) {
-        return { emailId: req.emailId, status: 'already_sent' };
-      }
-      const to = await directory.lookup(req.to);
-      const rendered = renderEmail(req, to.name);
-      const message = {
-        from,
-        to: `"${to.name.replaceAll('"', "'")}" <${to.email}>`,
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-        messageId: `<${digest}@hiring.interpol.int>`,
-        headers: { 'X-Hiring-Email-Id': req.emailId, 'X-Hiring-Template': req.template },
-        ...(req.calendar
-          ? {
-              icalEvent: {
-                method: 'REQUEST',
-                filename: `${req.template}.ics`,
-                content: icsInvitation(req.calendar, from, new Date()),
-              },
-            }
-          : {}),
-      };
-      if (smtp) {
-        await smtp.sendMail(message);
-      } else if (delivery.kind === 'outbox') {
-        const built = await stream.sendMail(message);
-        await mkdir(delivery.dir, { recursive: true });
-        try {
-          await writeFile(join(delivery.dir, `${digest}.eml`), built.message as Buffer, { flag: 'wx' });
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-          await ledger.put(ledgerKey, req.emailId);
-          return { emailId: req.emailId, status: 'already_sent' };
-        }
-      }
-      await ledger.put(ledgerKey, req.emailId);
-      return { emailId: req.emailId, status: 'sent' };
+      return deliver(req.emailId, async () => {
+        const to = await directory.lookup(req.to);
+        const rendered = renderEmail(req, to.name);
+        return {
+          to: address(to),
+          subject: rendered.subject,
+          text: rendered.text,
+          html: rendered.html,
+          headers: { 'X-Hiring-Template': req.template },
+          ...(req.calendar
+            ? {
+                icalEvent: {
+                  method: 'REQUEST',
+                  filename: `${req.template}.ics`,
+                  content: icsInvitation(req.calendar, from, new Date()),
+                },
+              }
+            : {}),
+        };
+      });
+    },
+    sendRaw(m) {
+      return deliver(m.emailId, async () => {
+        const to = await directory.lookup(m.to);
+        return {
+          to: address(to),
+          subject: m.subject,
+          text: `Dear ${to.name},\n\n${m.text}\n\nINTERPOL Recruitment\n`,
+        };
+      });
     },
     close() {
       smtp?.close();

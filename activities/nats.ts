@@ -23,6 +23,7 @@ export interface NatsResources {
   candidates: KV;
   candidateKeys: KV;
   submissions: KV;
+  tokens: KV;
   documents: ObjectStore;
   close(): Promise<void>;
 }
@@ -54,15 +55,17 @@ export async function connectNats(servers: string, name = 'hiring'): Promise<Nat
   }
   const js = jetstream(nc);
   const kvm = new Kvm(nc);
-  const [examSessions, people, sentEmails, candidates, candidateKeys, submissions] = await Promise.all([
-    kvm.create('exam_sessions', { history: 5, storage: StorageType.File }),
-    kvm.create('people', { history: 1, storage: StorageType.File }),
-    kvm.create('sent_emails', { history: 1, storage: StorageType.File, ttl: 30 * DAY_MS }),
-    kvm.create('candidates', { history: 1, storage: StorageType.File }),
-    // No history: a destroyed key must be gone, not kept as an older revision.
-    kvm.create('candidate_keys', { history: 1, storage: StorageType.File }),
-    kvm.create('submissions', { history: 1, storage: StorageType.File }),
-  ]);
+  const [examSessions, people, sentEmails, candidates, candidateKeys, submissions, tokens] =
+    await Promise.all([
+      kvm.create('exam_sessions', { history: 5, storage: StorageType.File }),
+      kvm.create('people', { history: 1, storage: StorageType.File }),
+      kvm.create('sent_emails', { history: 1, storage: StorageType.File, ttl: 30 * DAY_MS }),
+      kvm.create('candidates', { history: 1, storage: StorageType.File }),
+      // No history: a destroyed key must be gone, not kept as an older revision.
+      kvm.create('candidate_keys', { history: 1, storage: StorageType.File }),
+      kvm.create('submissions', { history: 1, storage: StorageType.File }),
+      kvm.create('tokens', { history: 1, storage: StorageType.File }),
+    ]);
   const documents = await new Objm(nc).create('documents', { storage: StorageType.File });
   return {
     nc,
@@ -73,6 +76,7 @@ export async function connectNats(servers: string, name = 'hiring'): Promise<Nat
     candidates,
     candidateKeys,
     submissions,
+    tokens,
     documents,
     close: () => nc.drain(),
   };

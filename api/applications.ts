@@ -19,6 +19,7 @@ import {
   type TransitionRequestInput,
 } from '../schemas/application.js';
 import {
+  CandidateIdAttribute,
   DutyStationAttribute,
   NextDeadlineAttribute,
   PositionIdAttribute,
@@ -52,6 +53,8 @@ export async function startApplication(
     typedSearchAttributes: new TypedSearchAttributes([
       { key: StageAttribute, value: 'submitted' },
       { key: PositionIdAttribute, value: input.position.positionId },
+      // A random id, not personal data: lets a candidate list their own applications.
+      { key: CandidateIdAttribute, value: input.candidateId },
       { key: DutyStationAttribute, value: input.position.dutyStation },
       { key: NextDeadlineAttribute, value: new Date(input.submittedAt) },
     ]),

@@ -21,6 +21,8 @@ export const ConfigSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   NATS_PORT: port.default(4222),
   API_PORT: port.default(3000),
+  /** 127.0.0.1 on a workstation; 0.0.0.0 inside a container. */
+  API_HOST: z.union([z.ipv4(), z.literal('localhost')]).default('127.0.0.1'),
   /** smtp://user:pass@host:port; unset: emails go to the file outbox under DATA_DIR/outbox. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().default('recruitment@hiring.interpol.int'),

@@ -10,6 +10,7 @@ export const PositionIdAttribute = defineSearchAttributeKey('PositionId', Search
 export const DutyStationAttribute = defineSearchAttributeKey('DutyStation', SearchAttributeType.KEYWORD);
 export const NextDeadlineAttribute = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
 
+export const CandidateIdAttribute = defineSearchAttributeKey('CandidateId', SearchAttributeType.KEYWORD);
 export const ContractTypeAttribute = defineSearchAttributeKey('ContractType', SearchAttributeType.KEYWORD);
 export const PositionStatusAttribute = defineSearchAttributeKey(
   'PositionStatus',
@@ -23,4 +24,5 @@ export const SEARCH_ATTRIBUTES = [
   NextDeadlineAttribute,
   ContractTypeAttribute,
   PositionStatusAttribute,
+  CandidateIdAttribute,
 ];

@@ -7,7 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../schemas/config.js';
-import { startNatsServer, startTemporalDevServer, type ServerHandle } from './servers.js';
+import {
+  ensurePortFree,
+  startNatsServer,
+  startTemporalDevServer,
+  waitForPort,
+  type ServerHandle,
+} from './servers.js';
 
 const config = loadConfig();
 const dataDir = resolve(config.DATA_DIR);
@@ -40,6 +46,7 @@ process.on('SIGHUP', () => void stopAll(0));
 
 try {
   say(`data folder: ${dataDir}`);
+  await ensurePortFree(config.API_PORT, 'the API (API_PORT)');
   servers.push(
     await startTemporalDevServer({
       port: config.TEMPORAL_PORT,
@@ -57,17 +64,25 @@ try {
     NATS_URL: `nats://127.0.0.1:${config.NATS_PORT}`,
     DATA_DIR: dataDir,
   };
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { stdio: 'inherit', env });
-  children.push(worker);
-  worker.once('exit', (code) => {
-    if (!stopping) {
-      say(`worker exited (${code}); stopping`);
-      void stopAll(1);
-    }
-  });
+  for (const [name, entry] of [
+    ['worker', 'workers/main.ts'],
+    ['api', 'api/main.ts'],
+  ] as const) {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: 'inherit', env });
+    children.push(child);
+    child.once('exit', (code) => {
+      if (!stopping) {
+        say(`${name} exited (${code}); stopping`);
+        void stopAll(1);
+      }
+    });
+  }
+  await waitForPort(config.API_PORT, 60_000);
 
   say('');
   say('INTERPOL hiring engine is running:');
+  say(`  HR dashboard      http://127.0.0.1:${config.API_PORT}/`);
+  say(`  HTTP API          http://127.0.0.1:${config.API_PORT} (OpenAPI: /openapi.json)`);
   say(`  Temporal Web UI   http://127.0.0.1:${config.TEMPORAL_UI_PORT}`);
   say(`  Temporal gRPC     127.0.0.1:${config.TEMPORAL_PORT} (namespace ${config.TEMPORAL_NAMESPACE})`);
   say(`  NATS JetStream    nats://127.0.0.1:${config.NATS_PORT}`);

@@ -59,11 +59,14 @@ describe('npm start', () => {
       TEMPORAL_PORT: await freePort(),
       TEMPORAL_UI_PORT: await freePort(),
       NATS_PORT: await freePort(),
+      API_PORT: await freePort(),
     };
     const first = await start(ports);
     expect(first.output()).toContain(`Temporal Web UI   http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     const ui = await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
+    const api = await fetch(`http://127.0.0.1:${ports.API_PORT}/health`);
+    expect(await api.json()).toEqual({ ok: true });
 
     const address = `127.0.0.1:${ports.TEMPORAL_PORT}`;
     let connection = await Connection.connect({ address });
@@ -93,6 +96,7 @@ describe('npm start', () => {
         env: {
           ...process.env,
           DATA_DIR: dataDir,
+          API_PORT: String(await freePort()),
           NATS_PORT: String(port),
           TEMPORAL_PORT: String(await freePort()),
           TEMPORAL_UI_PORT: String(await freePort()),

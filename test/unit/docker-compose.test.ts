@@ -19,14 +19,16 @@ interface Service {
   deploy?: { replicas?: string | number };
   volumes?: string[];
 }
-const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const services = compose.services;
 const configKeys = Object.keys(ConfigSchema.shape);
 
 describe('docker-compose.yml', () => {
   it('has every service of the production topology', () => {
     expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'nats', 'worker']),
+      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'nats', 'worker', 'api']),
     );
     expect(services.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
     expect(services.nats!.command).toEqual(expect.arrayContaining(['--jetstream', '--store_dir', '/data']));
@@ -45,20 +47,22 @@ describe('docker-compose.yml', () => {
     expect(String(services.worker!.deploy?.replicas)).toMatch(/WORKER_REPLICAS/);
   });
 
-  it('wires the worker with exactly the variables the config schema reads, to the right services', () => {
-    const env = services.worker!.environment!;
-    for (const key of Object.keys(env)) expect(configKeys, `${key} is not read by the code`).toContain(key);
-    expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(env.NATS_URL).toBe('nats://nats:4222');
-    // The values parse as the code would parse them.
-    const resolved = Object.fromEntries(
-      Object.entries(env).map(([k, v]) => [k, String(v).replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1')]),
-    );
-    const parsed = ConfigSchema.safeParse(
-      Object.fromEntries(Object.entries(resolved).filter(([, v]) => v !== '')),
-    );
-    expect(parsed.error?.issues ?? []).toEqual([]);
-  });
+  for (const name of ['worker', 'api']) {
+    it(`wires the ${name} with exactly the variables the config schema reads, to the right services`, () => {
+      const env = services[name]!.environment!;
+      for (const key of Object.keys(env)) expect(configKeys, `${key} is not read by the code`).toContain(key);
+      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(env.NATS_URL).toBe('nats://nats:4222');
+      // The values parse as the code would parse them; required secrets come from outside.
+      const resolved = Object.entries(env)
+        .filter(([, v]) => !/^\$\{[A-Z_]+:\?/.test(String(v)))
+        .map(([k, v]) => [k, String(v).replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1')] as const)
+        .filter(([, v]) => v !== '');
+      const parsed = ConfigSchema.safeParse(Object.fromEntries(resolved));
+      expect(parsed.error?.issues ?? []).toEqual([]);
+      expect(String(env.MASTER_KEY)).toMatch(/^\$\{MASTER_KEY:\?/);
+    });
+  }
 
   it('registers every search attribute the workflows write', () => {
     const setup = JSON.stringify(services['temporal-setup']!.command);

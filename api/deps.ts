@@ -1,0 +1,43 @@
+import type { Client } from '@temporalio/client';
+import { join } from 'node:path';
+import { directory } from '../activities/directory.js';
+import { kvExamSeats } from '../activities/exam-booking.js';
+import { createMailer } from '../activities/mailer.js';
+import type { NatsResources } from '../activities/nats.js';
+import type { Config } from '../schemas/config.js';
+import { kvCandidateStore } from '../stores/candidates.js';
+import { objectDocumentStore } from '../stores/documents.js';
+import { kvKeyStore } from '../stores/keys.js';
+import { loadMasterKey } from '../stores/master-key.js';
+import { loadReferenceData } from '../stores/reference-data.js';
+import { kvTokenStore } from '../stores/tokens.js';
+import type { ApiDeps } from './server.js';
+
+/** The API's real dependencies, built from the configuration and the NATS resources. */
+export function buildDeps(config: Config, nats: NatsResources, client: Client): ApiDeps {
+  const keys = kvKeyStore(nats.candidateKeys, loadMasterKey(config));
+  const candidates = kvCandidateStore(nats.candidates, keys);
+  return {
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    nats,
+    keys,
+    candidates,
+    documents: objectDocumentStore(nats.documents, keys),
+    reference: loadReferenceData(),
+    tokens: kvTokenStore(nats.tokens),
+    examSeats: kvExamSeats(nats.examSessions),
+    mailer: createMailer({
+      delivery: config.SMTP_URL
+        ? { kind: 'smtp', url: config.SMTP_URL }
+        : { kind: 'outbox', dir: join(config.DATA_DIR, 'outbox') },
+      directory: directory({
+        people: nats.people,
+        candidates,
+        hr: { name: 'Human Resources', email: config.HR_MAILBOX },
+      }),
+      ledger: nats.sentEmails,
+      from: config.MAIL_FROM,
+    }),
+  };
+}

@@ -1,0 +1,22 @@
+// The API process: `npm run api`, or started by `npm start`.
+import { Client, Connection } from '@temporalio/client';
+import { connectNats } from '../activities/nats.js';
+import { loadConfig } from '../schemas/config.js';
+import { buildDeps } from './deps.js';
+import { buildApp } from './server.js';
+
+const config = loadConfig();
+const nats = await connectNats(config.NATS_URL, 'hiring-api');
+const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const { app } = await buildApp({ ...buildDeps(config, nats, client), logger: true });
+await app.listen({ host: config.API_HOST, port: config.API_PORT });
+
+const stop = async () => {
+  await app.close();
+  await nats.close();
+  await connection.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

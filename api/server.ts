@@ -1,0 +1,481 @@
+/**
+ * The HTTP API: positions, candidates and their documents, applications and every transition, HR
+ * figures and the live event feed. Schemas come from schemas/ and give validation, types and the
+ * OpenAPI document (GET /openapi.json) from the same objects. Every route declares who may call it.
+ */
+import { DeliverPolicy } from '@nats-io/jetstream';
+import fastifySwagger from '@fastify/swagger';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ExamSeats } from '../activities/exam-booking.js';
+import type { Mailer } from '../activities/mailer.js';
+import type { NatsResources } from '../activities/nats.js';
+import {
+  ApplicationStatusSchema,
+  COMMAND_ROLES,
+  CommandSchema,
+  applicationWorkflowId,
+  type Role,
+} from '../schemas/application.js';
+import { AccountRequestSchema, ProfilePatchSchema } from '../schemas/candidate.js';
+import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
+import { ExamSessionSchema } from '../schemas/exam.js';
+import { DocumentKindSchema, PositionCommandSchema, PositionDraftSchema } from '../schemas/position.js';
+import { DutyStationSchema } from '../schemas/reference.js';
+import {
+  CandidateIdAttribute,
+  DutyStationAttribute,
+  NextDeadlineAttribute,
+  PositionIdAttribute,
+  StageAttribute,
+} from '../schemas/search-attributes.js';
+import type { CandidateStore } from '../stores/candidates.js';
+import type { DocumentStore } from '../stores/documents.js';
+import type { KeyStore } from '../stores/keys.js';
+import type { ReferenceData } from '../stores/reference-data.js';
+import type { Principal, TokenStore } from '../stores/tokens.js';
+import { getApplication, transition } from './applications.js';
+import { errorHandler, HttpError } from './errors.js';
+import {
+  changePosition,
+  getPosition,
+  openPosition,
+  PositionSearchSchema,
+  searchPositions,
+} from './positions.js';
+import { readSubmission, submitApplication } from './submissions.js';
+
+export interface ApiDeps {
+  client: Client;
+  taskQueue: string;
+  nats: NatsResources;
+  candidates: CandidateStore;
+  documents: DocumentStore;
+  keys: KeyStore;
+  reference: ReferenceData;
+  tokens: TokenStore;
+  examSeats: ExamSeats;
+  mailer: Mailer;
+  logger?: boolean;
+}
+
+/** Who may call a route: 'public', or the roles allowed. */
+type Access = 'public' | Exclude<Role, 'system'>[];
+const STAFF: Access = ['recruiter', 'hr', 'admin'];
+const ANYONE_SIGNED_IN: Access = ['candidate', 'recruiter', 'hr', 'admin'];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
+
+export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; routes: RouteInfo[] }> {
+  const app = Fastify({
+    logger: deps.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    bodyLimit: 11 * 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  // Documents arrive as their raw bytes, with their type in Content-Type.
+  app.addContentTypeParser(
+    [
+      'application/pdf',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      'application/octet-stream',
+    ],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
+  );
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'INTERPOL hiring engine', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access });
+    }
+  });
+
+  // Authentication: 401 without a valid token, 403 with a token of the wrong role.
+  app.addHook('onRequest', async (req) => {
+    const access = req.routeOptions.config.access;
+    if (!access || access === 'public') return;
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const principal = token ? await deps.tokens.verify(token) : undefined;
+    if (!principal) throw new HttpError(401, 'sign in: a valid bearer token is required');
+    if (!access.includes(principal.role)) {
+      throw new HttpError(403, `this is for ${access.join(', ')}; you are signed in as ${principal.role}`);
+    }
+    req.principal = principal;
+  });
+
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const who = (req: FastifyRequest): Principal => req.principal!;
+
+  r.get('/health', { config: { access: 'public' }, schema: { hide: true } }, () => ({ ok: true }));
+  r.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
+
+  // ---- Positions
+
+  r.get(
+    '/positions',
+    {
+      config: { access: 'public' },
+      schema: {
+        querystring: PositionSearchSchema.extend({ includeClosed: z.stringbool().default(false) }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      // Closed positions are for staff; a candidate's or visitor's includeClosed is ignored.
+      const token = req.headers.authorization?.slice(7);
+      const principal = token ? await deps.tokens.verify(token) : undefined;
+      const staff = principal && principal.role !== 'candidate';
+      return {
+        positions: await searchPositions(deps.client, {
+          ...q,
+          includeClosed: Boolean(staff && q.includeClosed),
+        }),
+      };
+    },
+  );
+  r.get(
+    '/positions/:positionId',
+    { config: { access: 'public' }, schema: { params: z.object({ positionId: Id }) } },
+    async (req) => {
+      const view = await getPosition(deps.client, req.params.positionId).catch(() => {
+        throw new HttpError(404, 'no such position');
+      });
+      return { ...view.position, status: view.status };
+    },
+  );
+  r.post(
+    '/positions',
+    {
+      config: { access: ['recruiter', 'admin'] },
+      schema: { body: PositionDraftSchema.omit({ recruiterId: true }) },
+    },
+    async (req, reply) => {
+      const position = await openPosition(deps.client, deps.taskQueue, {
+        ...req.body,
+        recruiterId: who(req).subject,
+      });
+      return reply.status(201).send(position);
+    },
+  );
+  r.post(
+    '/positions/:positionId/changes',
+    {
+      config: { access: ['recruiter', 'admin'] },
+      schema: { params: z.object({ positionId: Id }), body: PositionCommandSchema },
+    },
+    async (req) => {
+      const p = who(req);
+      const view = await changePosition(deps.client, req.params.positionId, {
+        actor: { role: p.role, id: p.subject },
+        command: req.body,
+      });
+      return { ...view.position, status: view.status };
+    },
+  );
+
+  // ---- Exam sessions
+
+  r.post(
+    '/exam-sessions',
+    { config: { access: ['recruiter', 'admin'] }, schema: { body: ExamSessionSchema } },
+    async (req, reply) => reply.status(201).send(await deps.examSeats.createSession(req.body)),
+  );
+
+  // ---- Candidates
+
+  r.post(
+    '/candidates',
+    { config: { access: 'public' }, schema: { body: AccountRequestSchema } },
+    async (req, reply) => {
+      const { candidateId, code } = await deps.candidates.createAccount(req.body);
+      await deps.mailer.sendRaw({
+        emailId: `account:${candidateId}:confirm`,
+        to: { kind: 'candidate', id: candidateId },
+        subject: 'Confirm your email address',
+        text: `Your confirmation code is ${code}. It is valid for 24 hours.`,
+      });
+      return reply.status(201).send({ candidateId, confirmation: 'a code was sent to your email address' });
+    },
+  );
+  r.post(
+    '/candidates/:candidateId/confirm',
+    {
+      config: { access: 'public' },
+      schema: {
+        params: z.object({ candidateId: z.string().min(1).max(64) }),
+        body: z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }),
+      },
+    },
+    async (req) => {
+      const ok = await deps.candidates.confirm(req.params.candidateId, req.body.code);
+      if (!ok)
+        throw new HttpError(422, 'the code is wrong or has expired', [
+          { field: 'code', message: 'wrong or expired' },
+        ]);
+      return { token: await deps.tokens.issue('candidate', req.params.candidateId) };
+    },
+  );
+  r.get('/me', { config: { access: ['candidate'] } }, async (req) => {
+    const c = await deps.candidates.get(who(req).subject);
+    if (!c) throw new HttpError(404, 'no profile');
+    return c;
+  });
+  r.patch('/me', { config: { access: ['candidate'] }, schema: { body: ProfilePatchSchema } }, async (req) =>
+    deps.candidates.updateProfile(who(req).subject, req.body),
+  );
+  r.post(
+    '/me/documents',
+    {
+      config: { access: ['candidate'] },
+      schema: {
+        querystring: z.object({ kind: DocumentKindSchema, filename: z.string().min(1).max(255) }),
+      },
+    },
+    async (req, reply) => {
+      if (!Buffer.isBuffer(req.body)) {
+        throw new HttpError(
+          415,
+          'send the file itself, with Content-Type application/pdf or the Word .docx type',
+        );
+      }
+      const candidateId = who(req).subject;
+      const ref = await deps.documents.put(candidateId, {
+        kind: req.query.kind,
+        filename: req.query.filename,
+        contentType: req.headers['content-type'] ?? '',
+        bytes: req.body,
+      });
+      await deps.candidates.addDocument(candidateId, ref);
+      return reply.status(201).send(ref);
+    },
+  );
+
+  // ---- Applications
+
+  r.post(
+    '/applications',
+    {
+      config: { access: ['candidate'] },
+      schema: {
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(100) }),
+        body: z.object({ positionId: Id, answers: z.record(z.string(), z.string().max(5000)).default({}) }),
+      },
+    },
+    async (req, reply) => {
+      const result = await submitApplication(
+        {
+          client: deps.client,
+          taskQueue: deps.taskQueue,
+          candidates: deps.candidates,
+          keys: deps.keys,
+          submissions: deps.nats.submissions,
+          reference: deps.reference,
+        },
+        {
+          candidateId: who(req).subject,
+          positionId: req.body.positionId,
+          answers: req.body.answers,
+          submissionKey: req.headers['idempotency-key'],
+        },
+      );
+      if (!result.ok) {
+        const message =
+          result.status === 409
+            ? 'you have already applied to this position'
+            : 'the application was not accepted';
+        throw new HttpError(
+          result.status,
+          message,
+          result.problems,
+          result.applicationId ? { applicationId: result.applicationId } : {},
+        );
+      }
+      return reply.status(result.repeated ? 200 : 201).send({ applicationId: result.applicationId });
+    },
+  );
+
+  r.get(
+    '/applications',
+    {
+      config: { access: ANYONE_SIGNED_IN },
+      schema: {
+        querystring: z.object({
+          stage: ApplicationStatusSchema.optional(),
+          positionId: Id.optional(),
+          dutyStation: DutyStationSchema.optional(),
+          deadlineBefore: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().regex(/^\d+$/).optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const p = who(req);
+      // Values are enums or checked ids: safe inside the visibility query.
+      const clauses = [`WorkflowType = 'applicationWorkflow'`];
+      if (p.role === 'candidate') clauses.push(`CandidateId = '${p.subject.replaceAll("'", '')}'`);
+      if (q.stage) clauses.push(`Stage = '${q.stage}'`);
+      if (q.positionId) clauses.push(`PositionId = '${q.positionId}'`);
+      if (q.dutyStation) clauses.push(`DutyStation = '${q.dutyStation}'`);
+      if (q.deadlineBefore) clauses.push(`NextDeadline <= '${new Date(q.deadlineBefore).toISOString()}'`);
+      const skip = Number(q.cursor ?? 0);
+      const items = [];
+      let index = 0;
+      for await (const wf of deps.client.workflow.list({ query: clauses.join(' AND ') })) {
+        if (index++ < skip) continue;
+        if (items.length === q.limit) break;
+        const a = wf.typedSearchAttributes;
+        items.push({
+          applicationId: wf.workflowId,
+          stage: a.get(StageAttribute) ?? 'submitted',
+          positionId: a.get(PositionIdAttribute) ?? '',
+          candidateId: a.get(CandidateIdAttribute) ?? '',
+          dutyStation: a.get(DutyStationAttribute) ?? '',
+          nextDeadline: a.get(NextDeadlineAttribute)?.toISOString() ?? null,
+          submittedAt: wf.startTime.toISOString(),
+        });
+      }
+      const more = index > skip + items.length;
+      return { items, nextCursor: more ? String(skip + items.length) : null };
+    },
+  );
+
+  const ownApplication = async (req: FastifyRequest, applicationId: string) => {
+    const p = who(req);
+    const handle = deps.client.workflow.getHandle(applicationId);
+    const view = await getApplication(handle).catch(() => {
+      throw new HttpError(404, 'no such application');
+    });
+    // Another candidate's application does not exist, as far as a candidate can tell.
+    if (p.role === 'candidate' && view.candidateId !== p.subject)
+      throw new HttpError(404, 'no such application');
+    return { handle, view };
+  };
+  const AppParams = z.object({ positionId: Id, candidateId: z.string().min(1).max(64) });
+
+  r.get(
+    '/applications/:positionId/:candidateId',
+    { config: { access: ANYONE_SIGNED_IN }, schema: { params: AppParams } },
+    async (req) => {
+      const id = applicationWorkflowId(req.params.positionId, req.params.candidateId);
+      const { view } = await ownApplication(req, id);
+      const submission = await readSubmission(
+        { keys: deps.keys, submissions: deps.nats.submissions },
+        id,
+        view.candidateId,
+      );
+      return { ...view, submission: submission ?? null };
+    },
+  );
+  r.post(
+    '/applications/:positionId/:candidateId/transitions',
+    {
+      config: { access: ['candidate', 'recruiter', 'hr'] },
+      schema: { params: AppParams, body: CommandSchema },
+    },
+    async (req) => {
+      const p = who(req);
+      const allowed = COMMAND_ROLES[req.body.type];
+      if (!allowed.includes(p.role)) {
+        throw new HttpError(403, `'${req.body.type}' is for ${allowed.join(' or ')}, not ${p.role}`);
+      }
+      const { handle } = await ownApplication(
+        req,
+        applicationWorkflowId(req.params.positionId, req.params.candidateId),
+      );
+      // The actor comes from the token, never from the body.
+      return transition(handle, { actor: { role: p.role, id: p.subject }, command: req.body });
+    },
+  );
+
+  // ---- HR figures and the live feed
+
+  r.get('/figures', { config: { access: STAFF } }, async () => {
+    const byStage = Object.fromEntries(
+      await Promise.all(
+        ApplicationStatusSchema.options.map(async (stage) => {
+          const { count } = await deps.client.workflow.count(
+            `WorkflowType = 'applicationWorkflow' AND Stage = '${stage}'`,
+          );
+          return [stage, count] as const;
+        }),
+      ),
+    );
+    return { byStage };
+  });
+
+  r.get('/events', { config: { access: STAFF }, schema: { hide: true } }, async (req, reply) => {
+    const consumer = await deps.nats.js.consumers.get(EVENT_STREAM, { deliver_policy: DeliverPolicy.New });
+    const messages = await consumer.consume();
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    reply.raw.write(': connected\n\n');
+    req.raw.on('close', () => void messages.close());
+    for await (const m of messages) {
+      const e = m.json<DomainEvent>();
+      // Ids, types and stages only: the feed carries no personal data.
+      const data = {
+        type: e.type,
+        eventId: e.eventId,
+        occurredAt: e.occurredAt,
+        positionId: e.positionId,
+        ...('applicationId' in e ? { applicationId: e.applicationId, status: e.status } : {}),
+      };
+      reply.raw.write(`event: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`);
+    }
+    return reply;
+  });
+
+  // ---- Staff tokens (admins; the first admin token comes from `npm run admin-token`)
+
+  r.post(
+    '/tokens',
+    {
+      config: { access: ['admin'] },
+      schema: { body: z.object({ role: z.enum(['recruiter', 'hr', 'admin']), subject: Id }) },
+    },
+    async (req, reply) =>
+      reply.status(201).send({ token: await deps.tokens.issue(req.body.role, req.body.subject) }),
+  );
+
+  await app.ready();
+  return { app, routes };
+}

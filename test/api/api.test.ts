@@ -1,0 +1,262 @@
+/**
+ * The HTTP API in-process (fastify's inject: no port) on the real Temporal dev server, NATS and an
+ * SMTP server: the candidate's way in, the recruiter's transitions, error answers, and every route
+ * walked with every role.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDeps } from '../../api/deps.js';
+import { buildApp, type RouteInfo } from '../../api/server.js';
+import type { ApplicationView } from '../../schemas/application.js';
+import { instantToZoned } from '../../schemas/time.js';
+import { eventually } from '../helpers/application-harness.js';
+import { DAYS } from '../helpers/fixtures.js';
+import { startSmtpServer } from '../helpers/smtp.js';
+import { realStack } from '../helpers/stack.js';
+
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let stack: Awaited<ReturnType<typeof realStack>>;
+let app: FastifyInstance;
+let routes: RouteInfo[];
+const tokens: Record<string, string> = {};
+const run = `${process.pid}${Date.now() % 100000}`;
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  stack = await realStack({ smtpUrl: smtp.url });
+  const deps = buildDeps(stack.config, stack.nats, stack.client);
+  ({ app, routes } = await buildApp(deps));
+  for (const role of ['recruiter', 'hr', 'admin'] as const)
+    tokens[role] = await deps.tokens.issue(role, `${role}-1`);
+  await stack.directory.putStaff('recruiter-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
+});
+afterAll(async () => {
+  await app?.close();
+  await stack?.stop();
+  await smtp?.stop();
+});
+
+const auth = (token?: string) => (token ? { authorization: `Bearer ${token}` } : {});
+const pdf = Buffer.from('%PDF-1.7\nA real CV\n%%EOF');
+
+async function candidate(name: string): Promise<{ id: string; token: string; email: string }> {
+  const email = `${name.toLowerCase().replaceAll(' ', '.')}.${run}@example.org`;
+  const created = await app.inject({ method: 'POST', url: '/candidates', payload: { name, email } });
+  expect(created.statusCode).toBe(201);
+  const { candidateId } = created.json<{ candidateId: string }>();
+  // The code arrives by email, as it would for a person.
+  const mail = await eventually(
+    () => Promise.resolve(smtp.received.find((m) => m.to.includes(email))),
+    (m) => m !== undefined,
+  );
+  const code = /confirmation code is (\d{6})/.exec(mail!.raw)![1]!;
+  const wrong = await app.inject({
+    method: 'POST',
+    url: `/candidates/${candidateId}/confirm`,
+    payload: { code: code === '000000' ? '111111' : '000000' },
+  });
+  expect(wrong.statusCode).toBe(422);
+  const confirmed = await app.inject({
+    method: 'POST',
+    url: `/candidates/${candidateId}/confirm`,
+    payload: { code },
+  });
+  expect(confirmed.statusCode).toBe(200);
+  const token = confirmed.json<{ token: string }>().token;
+  const patched = await app.inject({
+    method: 'PATCH',
+    url: '/me',
+    headers: auth(token),
+    payload: { nationality: 'BR', dateOfBirth: '1991-09-09' },
+  });
+  expect(patched.statusCode).toBe(200);
+  const upload = await app.inject({
+    method: 'POST',
+    url: '/me/documents?kind=cv&filename=cv.pdf',
+    headers: { ...auth(token), 'content-type': 'application/pdf' },
+    payload: pdf,
+  });
+  expect(upload.statusCode).toBe(201);
+  return { id: candidateId, token, email };
+}
+
+let positionSeq = 0;
+async function position(): Promise<string> {
+  positionSeq += 1;
+  const positionId = `API${run}-${positionSeq}`;
+  const res = await app.inject({
+    method: 'POST',
+    url: '/positions',
+    headers: auth(tokens.recruiter),
+    payload: {
+      positionId,
+      reference: `VN-${positionId}`,
+      title: 'Digital Forensics Specialist',
+      description: 'Digital forensics for member countries.',
+      dutyStation: 'BUE',
+      contractType: 'fixed_term',
+      deadlineLocal: instantToZoned(new Date(Date.now() + DAYS(15)), 'America/Argentina/Buenos_Aires'),
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return positionId;
+}
+
+describe('a candidate and a recruiter through the API', () => {
+  it('publishes the OpenAPI document generated from the schemas', async () => {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/positions',
+        '/applications',
+        '/applications/{positionId}/{candidateId}/transitions',
+      ]),
+    );
+  });
+
+  it('applies once per idempotency key, moves by transitions, and answers errors clearly', async () => {
+    const positionId = await position();
+    const ana = await candidate('Ana Souza');
+    const submit = (key: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/applications',
+        headers: { ...auth(ana.token), 'idempotency-key': key },
+        payload: { positionId },
+      });
+    const first = await submit('first-click-1');
+    expect(first.statusCode, first.body).toBe(201);
+    expect((await submit('first-click-1')).statusCode).toBe(200);
+    const second = await submit('another-submission');
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ applicationId: `application/${positionId}/${ana.id}` });
+
+    const url = `/applications/${positionId}/${ana.id}`;
+    const act = (token: string | undefined, command: object) =>
+      app.inject({ method: 'POST', url: `${url}/transitions`, headers: auth(token), payload: command });
+
+    expect(
+      (await act(tokens.recruiter, { type: 'screen', decision: 'shortlist' })).json<ApplicationView>().status,
+    ).toBe('screened');
+    const refused = await act(tokens.recruiter, { type: 'make_offer', terms: 'P3' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toEqual({
+      error: "the application is in stage 'screened'; 'make_offer' needs stage 'written_exam'",
+    });
+    const bad = await act(tokens.recruiter, {
+      type: 'schedule_interview',
+      at: 'tomorrow',
+      mode: { kind: 'video', link: 'x' },
+      contactedBy: 'fax',
+    });
+    expect(bad.statusCode).toBe(400);
+    const fields = bad.json<{ problems: { field: string }[] }>().problems.map((p) => p.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.at', 'body.mode.link', 'body.contactedBy']));
+    expect((await act(ana.token, { type: 'screen', decision: 'shortlist' })).statusCode).toBe(403);
+    expect((await act(undefined, { type: 'withdraw' })).statusCode).toBe(401);
+
+    // The candidate sees their own application and its timeline; another candidate cannot find it.
+    const mine = await app.inject({ method: 'GET', url, headers: auth(ana.token) });
+    expect(mine.statusCode).toBe(200);
+    expect(
+      mine.json<ApplicationView & { submission: { documents: unknown[] } }>().submission.documents,
+    ).toHaveLength(1);
+    const bruno = await candidate('Bruno Lima');
+    expect((await app.inject({ method: 'GET', url, headers: auth(bruno.token) })).statusCode).toBe(404);
+    expect((await act(bruno.token, { type: 'withdraw' })).statusCode).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/applications/${positionId}/nobody`,
+          headers: auth(tokens.recruiter),
+        })
+      ).statusCode,
+    ).toBe(404);
+
+    // Lists: the recruiter filters by position; the candidate sees only their own.
+    const listed = await eventually(
+      async () =>
+        (
+          await app.inject({
+            method: 'GET',
+            url: `/applications?positionId=${positionId}&stage=screened`,
+            headers: auth(tokens.recruiter),
+          })
+        ).json<{ items: { applicationId: string }[] }>(),
+      (r) => r.items.length === 1,
+    );
+    expect(listed.items[0]!.applicationId).toBe(`application/${positionId}/${ana.id}`);
+    const own = await app.inject({ method: 'GET', url: '/applications', headers: auth(bruno.token) });
+    expect(own.json<{ items: unknown[] }>().items).toEqual([]);
+
+    const withdrawn = await act(ana.token, { type: 'withdraw', reason: 'moving abroad' });
+    expect(withdrawn.json<ApplicationView>().status).toBe('withdrawn');
+  });
+
+  it('never shows internals on a 500', async () => {
+    const deps = buildDeps(stack.config, stack.nats, stack.client);
+    const broken = {
+      ...deps,
+      client: {
+        ...stack.client,
+        workflow: {
+          ...stack.client.workflow,
+          list: () => {
+            throw new Error('secret internal detail at db.go:42');
+          },
+        },
+      } as unknown as typeof stack.client,
+    };
+    const { app: brokenApp } = await buildApp(broken);
+    const res = await brokenApp.inject({ method: 'GET', url: '/applications', headers: auth(tokens.hr) });
+    await brokenApp.close();
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('secret');
+    expect(res.json()).toEqual({ error: 'internal error', requestId: expect.any(String) as string });
+  });
+});
+
+describe('the role matrix', () => {
+  it('answers every route for every role: 401 without a token, 403 for the wrong role, never a 5xx', async () => {
+    const cand = await candidate('Chen Jing');
+    const who: Record<string, string | undefined> = { none: undefined, candidate: cand.token, ...tokens };
+    const fill = (url: string) => url.replace(':positionId', 'NOPE').replace(':candidateId', 'nobody');
+    const results: string[] = [];
+    for (const route of routes) {
+      if (route.url === '/events') continue; // a stream: checked for 401/403 below
+      for (const [role, token] of Object.entries(who)) {
+        const res = await app.inject({
+          method: route.method as 'GET',
+          url: fill(route.url),
+          headers: { ...auth(token), 'idempotency-key': 'matrix-key-1' },
+          payload: route.method === 'GET' ? undefined : {},
+        });
+        const allowed =
+          route.access === 'public' || (role !== 'none' && route.access.includes(role as never));
+        const expected = allowed ? 'allowed' : role === 'none' ? '401' : '403';
+        const got =
+          res.statusCode === 401
+            ? '401'
+            : res.statusCode === 403
+              ? '403'
+              : res.statusCode >= 500
+                ? `5xx ${res.body}`
+                : 'allowed';
+        if (got !== expected)
+          results.push(
+            `${route.method} ${route.url} as ${role}: expected ${expected}, got ${res.statusCode} ${res.body.slice(0, 200)}`,
+          );
+      }
+    }
+    expect(results).toEqual([]);
+    expect(routes.length).toBeGreaterThan(15);
+    expect((await app.inject({ method: 'GET', url: '/events' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/events', headers: auth(cand.token) })).statusCode).toBe(
+      403,
+    );
+  });
+});
