@@ -1,0 +1,154 @@
+/** The `hiring` command, run as a subprocess against a running API on the real stack. */
+import { execFile } from 'node:child_process';
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDeps } from '../../api/deps.js';
+import { openPosition } from '../../api/positions.js';
+import { buildApp } from '../../api/server.js';
+import { submitApplication } from '../../api/submissions.js';
+import { instantToZoned } from '../../schemas/time.js';
+import { eventually } from '../helpers/application-harness.js';
+import { DAYS } from '../helpers/fixtures.js';
+import { realStack } from '../helpers/stack.js';
+
+let stack: Awaited<ReturnType<typeof realStack>>;
+let app: FastifyInstance;
+let api: string;
+let token: string;
+const run = `${process.pid}${Date.now() % 100000}`;
+const positionId = `CLI${run}`;
+const candidates = [0, 1, 2, 3].map((i) => `cli${run}c${i}`);
+
+beforeAll(async () => {
+  stack = await realStack();
+  const deps = buildDeps(stack.config, stack.nats, stack.client);
+  ({ app } = await buildApp(deps));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  api = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  token = await deps.tokens.issue('recruiter', 'rec-1');
+  await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
+  await openPosition(stack.client, stack.taskQueue, {
+    positionId,
+    reference: `VN-${positionId}`,
+    title: `Financial crime analyst ${run}`,
+    description: 'Follows the money.',
+    dutyStation: 'NBO',
+    contractType: 'short_term',
+    deadlineLocal: instantToZoned(new Date(Date.now() + DAYS(9)), 'Africa/Nairobi'),
+    recruiterId: 'rec-1',
+  });
+  for (const id of candidates) {
+    await stack.addCandidate(id, `Candidate ${id}`, `${id}@example.org`);
+    const cv = await stack.documents.put(id, {
+      kind: 'cv',
+      filename: 'cv.pdf',
+      contentType: 'application/pdf',
+      bytes: new Uint8Array(Buffer.from('%PDF-1.4 cv')),
+    });
+    await stack.candidates.addDocument(id, cv);
+    const r = await submitApplication(
+      {
+        client: stack.client,
+        taskQueue: stack.taskQueue,
+        candidates: stack.candidates,
+        keys: stack.keys,
+        submissions: stack.nats.submissions,
+        reference: stack.reference,
+      },
+      { candidateId: id, positionId, submissionKey: `key-${id}` },
+    );
+    expect(r.ok).toBe(true);
+  }
+});
+afterAll(async () => {
+  await app?.close();
+  await stack?.stop();
+});
+
+function hiring(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/hiring.mjs', ...args],
+      { env: { ...process.env, HIRING_API: api, HIRING_TOKEN: token, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const app0 = () => `application/${positionId}/${candidates[0]}`;
+
+describe('hiring CLI', () => {
+  it('lists positions and applications, as text and as JSON', async () => {
+    const text = await hiring(['positions', 'list', '--station', 'NBO', '--words', run]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(positionId);
+    const json = await eventually(
+      async () =>
+        JSON.parse((await hiring(['applications', 'list', '--position', positionId, '--json'])).stdout) as {
+          items: unknown[];
+        },
+      (r) => r.items.length === 4,
+    );
+    expect(json.items).toHaveLength(4);
+  });
+
+  it('makes a transition, and says why one is refused in one line with a non-zero exit', async () => {
+    const ok = await hiring(['screen', app0(), '--shortlist', '--notes', 'good profile']);
+    expect(ok).toMatchObject({ code: 0, stdout: `${app0()}: screened\n` });
+    const again = await hiring(['screen', app0(), '--shortlist']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(
+      `hiring: 409 the application is in stage 'screened'; 'screen' needs stage 'submitted'\n`,
+    );
+    const bad = await hiring(['record-exam', app0(), '--score', 'lots', '--pass']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const show = await hiring(['applications', 'show', app0()]);
+    expect(show.stdout).toMatch(/screened/);
+    expect(show.stdout).toMatch(/recruiter\s+transition\s+shortlisted: good profile/);
+  });
+
+  it('rejects everyone still in submitted, in bulk, with a progress bar and a summary', async () => {
+    await eventually(
+      async () =>
+        JSON.parse(
+          (await hiring(['applications', 'list', '--position', positionId, '--stage', 'submitted', '--json']))
+            .stdout,
+        ) as { items: unknown[] },
+      (r) => r.items.length === 3,
+    );
+    const bulk = await hiring([
+      'bulk',
+      'reject',
+      '--position',
+      positionId,
+      '--stage',
+      'submitted',
+      '--reason',
+      'the position has been filled',
+    ]);
+    expect(bulk.code).toBe(0);
+    expect(bulk.stdout).toContain('rejected 3 of 3; 0 failed');
+    expect(bulk.stderr).toContain('[##############################] 3/3');
+  });
+
+  it('has --help on every command, and refuses without a token', async () => {
+    const help = await hiring(['--help']);
+    const commands = [...help.stdout.matchAll(/^ {2}(\S+(?: \S+)?)\s{2,}/gm)].map((m) => m[1]!);
+    expect(commands.length).toBeGreaterThan(15);
+    for (const c of commands) {
+      const r = await hiring([...c.split(' '), '--help']);
+      expect(r.code, c).toBe(0);
+      expect(r.stdout, c).toMatch(/^usage: hiring /);
+    }
+    const anonymous = await hiring(['figures'], { HIRING_TOKEN: '' });
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toMatch(/^hiring: 401 sign in/);
+  });
+});
