@@ -6,7 +6,11 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -34,6 +38,7 @@ import {
   DutyStationAttribute,
   NextDeadlineAttribute,
   PositionIdAttribute,
+  SlaStatusAttribute,
   StageAttribute,
 } from '../schemas/search-attributes.js';
 import type { CandidateStore } from '../stores/candidates.js';
@@ -338,6 +343,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
           positionId: Id.optional(),
           dutyStation: DutyStationSchema.optional(),
           deadlineBefore: z.iso.datetime({ offset: true }).optional(),
+          sla: z.enum(['ok', 'reminded', 'escalated']).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().regex(/^\d+$/).optional(),
         }),
@@ -353,6 +359,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       if (q.positionId) clauses.push(`PositionId = '${q.positionId}'`);
       if (q.dutyStation) clauses.push(`DutyStation = '${q.dutyStation}'`);
       if (q.deadlineBefore) clauses.push(`NextDeadline <= '${new Date(q.deadlineBefore).toISOString()}'`);
+      if (q.sla) clauses.push(`SlaStatus = '${q.sla}'`);
       const skip = Number(q.cursor ?? 0);
       const items = [];
       let index = 0;
@@ -367,6 +374,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
           candidateId: a.get(CandidateIdAttribute) ?? '',
           dutyStation: a.get(DutyStationAttribute) ?? '',
           nextDeadline: a.get(NextDeadlineAttribute)?.toISOString() ?? null,
+          sla: a.get(SlaStatusAttribute) ?? 'ok',
           submittedAt: wf.startTime.toISOString(),
         });
       }
@@ -436,7 +444,25 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
         }),
       ),
     );
-    return { byStage };
+    // Time to hire: from submission to acceptance, per position, from visibility's own timestamps.
+    const hires = new Map<string, number[]>();
+    for await (const wf of deps.client.workflow.list({
+      query: `WorkflowType = 'applicationWorkflow' AND Stage = 'accepted'`,
+    })) {
+      const positionId = wf.typedSearchAttributes.get(PositionIdAttribute) ?? '?';
+      if (!wf.closeTime) continue;
+      hires.set(positionId, [
+        ...(hires.get(positionId) ?? []),
+        (wf.closeTime.getTime() - wf.startTime.getTime()) / 86_400_000,
+      ]);
+    }
+    const timeToHireDays = Object.fromEntries(
+      [...hires].map(([positionId, days]) => [
+        positionId,
+        { hires: days.length, averageDays: days.reduce((a, b) => a + b, 0) / days.length },
+      ]),
+    );
+    return { byStage, timeToHireDays };
   });
 
   r.get('/events', { config: { access: STAFF }, schema: { hide: true } }, async (req, reply) => {
@@ -474,6 +500,32 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     },
     async (req, reply) =>
       reply.status(201).send({ token: await deps.tokens.issue(req.body.role, req.body.subject) }),
+  );
+
+  // ---- The HR dashboard (built by `npm run build:dashboard` into dashboard/dist)
+
+  const dist = fileURLToPath(new URL('../dashboard/dist/', import.meta.url));
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.svg': 'image/svg+xml',
+  };
+  const sendFile = async (reply: FastifyReply, file: string) => {
+    const path = join(dist, file);
+    if (!path.startsWith(dist) || !existsSync(path)) throw new HttpError(404, 'not found');
+    return reply.type(types[extname(path)] ?? 'application/octet-stream').send(await readFile(path));
+  };
+  r.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) =>
+    sendFile(reply, 'index.html'),
+  );
+  r.get(
+    '/assets/:file',
+    {
+      config: { access: 'public' },
+      schema: { hide: true, params: z.object({ file: z.string().regex(/^[\w.-]+$/) }) },
+    },
+    (req, reply) => sendFile(reply, `assets/${req.params.file}`),
   );
 
   await app.ready();

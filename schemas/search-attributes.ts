@@ -11,6 +11,8 @@ export const DutyStationAttribute = defineSearchAttributeKey('DutyStation', Sear
 export const NextDeadlineAttribute = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
 
 export const CandidateIdAttribute = defineSearchAttributeKey('CandidateId', SearchAttributeType.KEYWORD);
+/** 'ok', 'reminded' (the recruiter was reminded in this stage) or 'escalated' (HR was told). */
+export const SlaStatusAttribute = defineSearchAttributeKey('SlaStatus', SearchAttributeType.KEYWORD);
 export const ContractTypeAttribute = defineSearchAttributeKey('ContractType', SearchAttributeType.KEYWORD);
 export const PositionStatusAttribute = defineSearchAttributeKey(
   'PositionStatus',
@@ -25,4 +27,5 @@ export const SEARCH_ATTRIBUTES = [
   ContractTypeAttribute,
   PositionStatusAttribute,
   CandidateIdAttribute,
+  SlaStatusAttribute,
 ];

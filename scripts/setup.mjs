@@ -109,5 +109,34 @@ function ensureBinaries() {
   }
 }
 
+/**
+ * Debian's Chromium for the browser tests (never a browser download). Installed with apt-get when
+ * running as root, as on CI; otherwise the message says how.
+ */
+function ensureBrowser() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path)) return;
+  if (process.getuid?.() !== 0) {
+    fail([
+      `Chromium is needed for the browser tests and ${path} does not exist.`,
+      'Install it with: sudo apt-get install chromium (Debian), or set CHROMIUM_PATH to a Chromium binary.',
+    ]);
+  }
+  log('installing Debian chromium for the browser tests (apt-get)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    stdio: 'inherit',
+    env,
+  });
+  if (update.status !== 0 || install.status !== 0 || !existsSync(path)) {
+    fail([
+      'apt-get could not install chromium.',
+      'Install it by hand, or set CHROMIUM_PATH to a Chromium binary.',
+    ]);
+  }
+}
+
 ensureNodeModules();
 ensureBinaries();
+if (process.argv.includes('--browser')) ensureBrowser();

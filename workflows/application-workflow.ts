@@ -34,7 +34,7 @@ import {
   type TransitionRequest,
   type TransitionRequestInput,
 } from '../schemas/application.js';
-import { NextDeadlineAttribute, StageAttribute } from '../schemas/search-attributes.js';
+import { NextDeadlineAttribute, SlaStatusAttribute, StageAttribute } from '../schemas/search-attributes.js';
 import { now } from './clock.js';
 import { EffectLane } from './effects.js';
 import * as pipeline from './pipeline.js';
@@ -73,6 +73,11 @@ export async function applicationWorkflow(
     upsertSearchAttributes([
       { key: StageAttribute, value: state.status },
       { key: NextDeadlineAttribute, value: nextDeadline(state) },
+      // Lets the dashboard list applications stuck past their service level without querying each.
+      {
+        key: SlaStatusAttribute,
+        value: state.escalatedInStage ? 'escalated' : state.remindersInStage > 0 ? 'reminded' : 'ok',
+      },
     ]);
   };
   const fail = (what: string): void => commit(pipeline.recordEffectFailure(state, what, now()));

@@ -1,0 +1,539 @@
+import { StrictMode, useCallback, useEffect, useState, type FormEvent } from 'react';
+import { createRoot } from 'react-dom/client';
+import {
+  ActiveStageSchema,
+  ApplicationStatusSchema,
+  type ApplicationStatus,
+  type ApplicationView,
+  type CommandInput,
+} from '../../schemas/application.js';
+import {
+  ContractTypeSchema,
+  DUTY_STATIONS,
+  DutyStationSchema,
+  type DutyStation,
+} from '../../schemas/reference.js';
+import {
+  act,
+  ApiRefusal,
+  call,
+  followEvents,
+  listApplications,
+  tokenStore,
+  type ApplicationSummary,
+  type PositionSummary,
+} from './api.js';
+
+const STAGES = ActiveStageSchema.options;
+const label = (s: string) => s.replaceAll('_', ' ');
+
+/** "Tue 2 Feb 2027, 23:59 in Lyon (22:59 your time)": a deadline as each reader needs it. */
+function when(instant: string | null | undefined, station: string): string {
+  if (!instant) return '—';
+  const tz = DUTY_STATIONS[station as DutyStation]?.timeZone ?? 'UTC';
+  const city = DUTY_STATIONS[station as DutyStation]?.city ?? station;
+  const fmt = (timeZone?: string) =>
+    new Intl.DateTimeFormat('en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      ...(timeZone ? { timeZone } : {}),
+    }).format(new Date(instant));
+  return `${fmt(tz)} in ${city} (${fmt()} your time)`;
+}
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+function App() {
+  const [token, setToken] = useState(tokenStore.get());
+  const [role, setRole] = useState<'staff' | 'candidate' | undefined>();
+  const [live, setLive] = useState(0);
+  const hash = useHash();
+
+  useEffect(() => {
+    if (!token) return;
+    // A candidate token can read /me; a staff token cannot.
+    fetch('/me', { headers: { authorization: `Bearer ${token}` } })
+      .then((r) => setRole(r.status === 200 ? 'candidate' : r.status === 403 ? 'staff' : undefined))
+      .catch(() => setRole(undefined));
+  }, [token]);
+
+  useEffect(() => {
+    if (role !== 'staff') return;
+    const abort = new AbortController();
+    void followEvents(() => setLive((n) => n + 1), abort.signal).catch(() => undefined);
+    return () => abort.abort();
+  }, [role]);
+
+  if (!token || !role) {
+    return (
+      <main>
+        <h1>INTERPOL Recruitment</h1>
+        <form
+          className="action"
+          onSubmit={(e: FormEvent<HTMLFormElement>) => {
+            e.preventDefault();
+            const raw = new FormData(e.currentTarget).get('token');
+            const value = typeof raw === 'string' ? raw.trim() : '';
+            tokenStore.set(value);
+            setToken(value);
+          }}
+        >
+          <label>
+            Access token <input name="token" type="password" size={50} aria-label="Access token" />
+          </label>
+          <button type="submit">Sign in</button>
+        </form>
+        {token && role === undefined && <p className="message error">That token was not accepted.</p>}
+      </main>
+    );
+  }
+  const appId = hash.startsWith('#/application/')
+    ? decodeURIComponent(hash.slice('#/application/'.length))
+    : undefined;
+  return (
+    <>
+      <header>
+        <a href="#/">{role === 'staff' ? 'Pipeline' : 'My applications'}</a>
+        <span className="live" data-testid="live">
+          {role === 'staff' ? `live: ${live} event${live === 1 ? '' : 's'}` : ''}
+        </span>
+      </header>
+      <main>
+        {role === 'candidate' ? (
+          <CandidateView />
+        ) : appId ? (
+          <ApplicationPage id={appId} live={live} />
+        ) : (
+          <Board live={live} />
+        )}
+      </main>
+    </>
+  );
+}
+
+function Board({ live }: { live: number }) {
+  const [filters, setFilters] = useState({ positionId: '', dutyStation: '', contractType: '' });
+  const [items, setItems] = useState<ApplicationSummary[]>([]);
+  const [positions, setPositions] = useState<PositionSummary[]>([]);
+  const [due, setDue] = useState<ApplicationSummary[]>([]);
+  const [stuck, setStuck] = useState<ApplicationSummary[]>([]);
+  const [figures, setFigures] = useState<{
+    byStage: Record<string, number>;
+    timeToHireDays: Record<string, { hires: number; averageDays: number }>;
+  }>();
+  const [error, setError] = useState('');
+
+  const load = useCallback(async () => {
+    try {
+      const query: Record<string, string> = {};
+      if (filters.positionId) query.positionId = filters.positionId;
+      if (filters.dutyStation) query.dutyStation = filters.dutyStation;
+      const [apps, pos, soon, late, figs] = await Promise.all([
+        listApplications(query),
+        call<{ positions: PositionSummary[] }>('GET', '/positions?includeClosed=true'),
+        listApplications({ deadlineBefore: new Date(Date.now() + 7 * 86_400_000).toISOString() }),
+        listApplications({ sla: 'escalated' }),
+        call<NonNullable<typeof figures>>('GET', '/figures'),
+      ]);
+      const ofType = new Set(
+        pos.positions
+          .filter((p) => !filters.contractType || p.contractType === filters.contractType)
+          .map((p) => p.positionId),
+      );
+      setItems(apps.items.filter((a) => !filters.contractType || ofType.has(a.positionId)));
+      setPositions(pos.positions);
+      setDue(soon.items.filter((a) => STAGES.includes(a.stage as never)));
+      setStuck(late.items);
+      setFigures(figs);
+      setError('');
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }, [filters]);
+
+  useEffect(() => {
+    void load();
+  }, [load, live]);
+
+  const select = (name: keyof typeof filters, options: readonly string[], title: string) => (
+    <label>
+      {title}
+      <select
+        aria-label={title}
+        value={filters[name]}
+        onChange={(e) => setFilters({ ...filters, [name]: e.target.value })}
+      >
+        <option value="">all</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {label(o)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  const max = Math.max(1, ...Object.values(figures?.byStage ?? {}));
+  return (
+    <>
+      {error && <p className="message error">{error}</p>}
+      <div className="filters">
+        {select(
+          'positionId',
+          positions.map((p) => p.positionId),
+          'Position',
+        )}
+        {select('dutyStation', DutyStationSchema.options, 'Duty station')}
+        {select('contractType', ContractTypeSchema.options, 'Contract type')}
+      </div>
+      <div className="board">
+        {STAGES.map((stage) => {
+          const inStage = items.filter((a) => a.stage === stage);
+          return (
+            <section className="column" key={stage} data-stage={stage}>
+              <h3>
+                {label(stage)} <span data-testid={`count-${stage}`}>{inStage.length}</span>
+              </h3>
+              {inStage.map((a) => (
+                <div
+                  className="card"
+                  key={a.applicationId}
+                  onClick={() => (location.hash = `#/application/${encodeURIComponent(a.applicationId)}`)}
+                >
+                  <strong>{a.positionId}</strong> · {a.candidateId.slice(0, 12)}
+                  <br />
+                  {a.dutyStation} {a.sla !== 'ok' && <em>({a.sla})</em>}
+                </div>
+              ))}
+            </section>
+          );
+        })}
+      </div>
+      <div className="panels">
+        <section className="panel">
+          <h3>Funnel</h3>
+          {ApplicationStatusSchema.options.map((s) => (
+            <div className="bar" key={s}>
+              <span style={{ width: '7rem' }}>{label(s)}</span>
+              <span className="fill" style={{ width: `${((figures?.byStage[s] ?? 0) / max) * 60}%` }} />
+              {figures?.byStage[s] ?? 0}
+            </div>
+          ))}
+          <h3>Time to hire</h3>
+          <table>
+            <tbody>
+              {Object.entries(figures?.timeToHireDays ?? {}).map(([p, t]) => (
+                <tr key={p}>
+                  <td>{p}</td>
+                  <td>
+                    {t.averageDays.toFixed(1)} days ({t.hires} hire{t.hires === 1 ? '' : 's'})
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className="panel">
+          <h3>Deadlines in the next 7 days</h3>
+          <table>
+            <tbody>
+              {due.map((a) => (
+                <tr key={a.applicationId}>
+                  <td>
+                    <a href={`#/application/${encodeURIComponent(a.applicationId)}`}>{a.applicationId}</a>
+                  </td>
+                  <td>{when(a.nextDeadline, a.dutyStation)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>Past their service level (escalated)</h3>
+          <table>
+            <tbody>
+              {stuck.map((a) => (
+                <tr key={a.applicationId}>
+                  <td>
+                    <a href={`#/application/${encodeURIComponent(a.applicationId)}`}>{a.applicationId}</a>
+                  </td>
+                  <td>{label(a.stage)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+    </>
+  );
+}
+
+/** What a recruiter can do next, by stage: each a small form that sends one transition. */
+function actionsFor(v: ApplicationView): {
+  label: string;
+  fields: string[];
+  build: (f: Record<string, string>) => CommandInput;
+  danger?: boolean;
+}[] {
+  const out: ReturnType<typeof actionsFor> = [];
+  const station = v.position.dutyStation;
+  switch (v.status) {
+    case 'submitted':
+      out.push({
+        label: 'Shortlist',
+        fields: ['notes'],
+        build: (f) => ({ type: 'screen', decision: 'shortlist', notes: f.notes ?? '' }),
+      });
+      break;
+    case 'screened':
+      out.push({
+        label: 'Schedule interview',
+        fields: ['at', 'video link'],
+        build: (f) => ({
+          type: 'schedule_interview',
+          at: new Date(f.at ?? '').toISOString(),
+          mode: f['video link']
+            ? { kind: 'video', link: f['video link'] }
+            : { kind: 'in_person', dutyStation: station },
+          contactedBy: 'email',
+        }),
+      });
+      break;
+    case 'interview':
+      out.push({
+        label: 'Interview passed',
+        fields: ['notes'],
+        build: (f) => ({ type: 'record_interview', outcome: 'pass', notes: f.notes ?? '' }),
+      });
+      break;
+    case 'written_exam':
+      if (!v.exam)
+        out.push({
+          label: 'Book exam seat',
+          fields: ['session'],
+          build: (f) => ({ type: 'schedule_exam', sessionId: f.session ?? '' }),
+        });
+      else if (!v.examResult)
+        out.push({
+          label: 'Record exam result',
+          fields: ['score'],
+          build: (f) => ({
+            type: 'record_exam_result',
+            score: Number(f.score),
+            passed: Number(f.score) >= 50,
+          }),
+        });
+      else
+        out.push({
+          label: 'Make offer',
+          fields: ['terms'],
+          build: (f) => ({ type: 'make_offer', terms: f.terms ?? '' }),
+        });
+      break;
+    default:
+      break;
+  }
+  if (STAGES.includes(v.status as never)) {
+    out.push({
+      label: 'Reject',
+      fields: ['reason'],
+      build: (f) => ({ type: 'reject', reason: f.reason ?? '' }),
+      danger: true,
+    });
+  }
+  return out;
+}
+
+function ApplicationPage({ id, live }: { id: string; live: number }) {
+  const [view, setView] = useState<ApplicationView>();
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  const load = useCallback(() => {
+    call<ApplicationView>('GET', `/applications/${id.split('/').slice(1).map(encodeURIComponent).join('/')}`)
+      .then(setView)
+      .catch((err: unknown) =>
+        setMessage({ kind: 'error', text: err instanceof Error ? err.message : String(err) }),
+      );
+  }, [id]);
+  useEffect(load, [load, live]);
+  if (!view) return <p>{message?.text ?? 'Loading…'}</p>;
+  const station = view.position.dutyStation;
+  return (
+    <>
+      <h2>
+        {view.position.title} ({view.position.reference}) —{' '}
+        <span data-testid="status">{label(view.status)}</span>
+      </h2>
+      <p>
+        {view.applicationId} · duty station {DUTY_STATIONS[station].city} · submitted{' '}
+        {when(view.submittedAt, station)}
+      </p>
+      {message && (
+        <p className={`message ${message.kind}`} role="status">
+          {message.text}
+        </p>
+      )}
+      {actionsFor(view).map((a) => (
+        <form
+          key={a.label}
+          className="action"
+          onSubmit={(e: FormEvent<HTMLFormElement>) => {
+            e.preventDefault();
+            const fields = Object.fromEntries(
+              [...new FormData(e.currentTarget)].map(([k, v]) => [k, typeof v === 'string' ? v : v.name]),
+            );
+            act(view.applicationId, a.build(fields))
+              .then((next) => {
+                setView(next);
+                setMessage({ kind: 'ok', text: `${a.label}: done, now ${label(next.status)}` });
+              })
+              .catch((err: unknown) =>
+                setMessage({ kind: 'error', text: err instanceof ApiRefusal ? err.message : String(err) }),
+              );
+          }}
+        >
+          {a.fields.map((f) => (
+            <label key={f}>
+              {f}{' '}
+              <input name={f} aria-label={`${a.label} ${f}`} type={f === 'at' ? 'datetime-local' : 'text'} />
+            </label>
+          ))}
+          <button type="submit" className={a.danger ? 'secondary' : ''}>
+            {a.label}
+          </button>
+        </form>
+      ))}
+      <div className="panels">
+        <section className="panel">
+          <h3>Deadlines</h3>
+          <table>
+            <tbody>
+              {view.upcomingDeadlines.map((d) => (
+                <tr key={d.kind}>
+                  <td>{label(d.kind)}</td>
+                  <td>{when(d.at, station)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {view.interview && (
+            <p>
+              Interview: {when(view.interview.at, station)},{' '}
+              {view.interview.mode.kind === 'video' ? 'by video' : 'in person'}
+              {view.interview.confirmedAt ? ', confirmed' : ', not yet confirmed'}
+              {view.interview.outcome ? `, ${view.interview.outcome}` : ''}
+            </p>
+          )}
+          {view.exam && (
+            <p>
+              Exam: session {view.exam.sessionId}, seat {view.exam.seat},{' '}
+              {when(view.exam.startsAt, view.exam.dutyStation)}
+              {view.examResult
+                ? `, score ${view.examResult.score} (${view.examResult.passed ? 'passed' : 'failed'})`
+                : ''}
+            </p>
+          )}
+          {view.offer && (
+            <p>
+              Offer: {view.offer.terms}; respond by {when(view.offer.respondBy, station)}
+            </p>
+          )}
+          {view.outcome && (
+            <p>
+              Outcome: {label(view.outcome.status)} — {view.outcome.reason}
+            </p>
+          )}
+        </section>
+        <section className="panel">
+          <h3>Timeline</h3>
+          <table data-testid="timeline">
+            <tbody>
+              {view.timeline.map((t) => (
+                <tr key={t.seq}>
+                  <td>{new Date(t.at).toLocaleString('en-GB')}</td>
+                  <td>{t.actor.role}</td>
+                  <td>{t.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+    </>
+  );
+}
+
+/** For the candidate: where each application stands, what comes next, and how long it may take. */
+const PLAIN: Record<ApplicationStatus, [string, string, string]> = {
+  submitted: [
+    'Received',
+    'The recruitment team reviews applications after the closing date.',
+    'Usually two to three weeks after the closing date.',
+  ],
+  screened: ['Shortlisted', 'You will be invited to an interview.', 'Usually within a few weeks.'],
+  interview: [
+    'Interview',
+    'Confirm and attend your interview.',
+    'The result usually follows within two weeks.',
+  ],
+  written_exam: [
+    'Written exam',
+    'You will receive a convocation to the written exam.',
+    'Usually within a few weeks.',
+  ],
+  offer: [
+    'Offer',
+    'Accept or decline the offer before its date.',
+    'Start is usually one to two months after acceptance.',
+  ],
+  accepted: ['Accepted', 'Human Resources will contact you about your start date and the checks.', '—'],
+  rejected: ['Not selected', 'You may apply for other positions.', '—'],
+  withdrawn: ['Withdrawn', 'You may apply for other positions.', '—'],
+  declined: ['Offer declined', 'You may apply for other positions.', '—'],
+  expired: ['Closed', 'This application closed because a deadline passed.', '—'],
+};
+
+function CandidateView() {
+  const [items, setItems] = useState<ApplicationSummary[]>([]);
+  useEffect(() => {
+    void listApplications({}).then((r) => setItems(r.items));
+  }, []);
+  return (
+    <>
+      <h2>My applications</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Position</th>
+            <th>Where it stands</th>
+            <th>Next step</th>
+            <th>How long it may take</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((a) => {
+            const [stage, next, wait] = PLAIN[a.stage];
+            return (
+              <tr key={a.applicationId}>
+                <td>{a.positionId}</td>
+                <td>{stage}</td>
+                <td>{next}</td>
+                <td>{wait}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,163 @@
+/**
+ * The HR dashboard in headless Chromium (Debian's package, driven by playwright-core; never a
+ * browser download): load the board, filter, open an application, act on it, see a refusal, see a
+ * transition made from the CLI arrive live, and keep a screenshot as a test artifact.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDeps } from '../../api/deps.js';
+import { openPosition } from '../../api/positions.js';
+import { buildApp } from '../../api/server.js';
+import { submitApplication } from '../../api/submissions.js';
+import { instantToZoned } from '../../schemas/time.js';
+import { eventually } from '../helpers/application-harness.js';
+import { DAYS } from '../helpers/fixtures.js';
+import { realStack } from '../helpers/stack.js';
+
+let stack: Awaited<ReturnType<typeof realStack>>;
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+let token: string;
+const run = `${process.pid}${Date.now() % 100000}`;
+const positionId = `WEB${run}`;
+const ids = [`web${run}a`, `web${run}b`];
+
+beforeAll(async () => {
+  if (!existsSync('dashboard/dist/index.html'))
+    throw new Error('the dashboard is not built: run `npm run build:dashboard`');
+  stack = await realStack();
+  const deps = buildDeps(stack.config, stack.nats, stack.client);
+  ({ app } = await buildApp(deps));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  token = await deps.tokens.issue('recruiter', 'rec-1');
+  await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
+  await openPosition(stack.client, stack.taskQueue, {
+    positionId,
+    reference: `VN-${positionId}`,
+    title: 'Counter-terrorism analyst',
+    description: 'Analysis for member countries.',
+    dutyStation: 'ABJ',
+    contractType: 'temporary',
+    deadlineLocal: instantToZoned(new Date(Date.now() + DAYS(5)), 'Africa/Abidjan'),
+    recruiterId: 'rec-1',
+  });
+  for (const id of ids) {
+    await stack.addCandidate(id, `Candidate ${id}`, `${id}@example.org`);
+    const cv = await stack.documents.put(id, {
+      kind: 'cv',
+      filename: 'cv.pdf',
+      contentType: 'application/pdf',
+      bytes: new Uint8Array(Buffer.from('%PDF-1.4')),
+    });
+    await stack.candidates.addDocument(id, cv);
+    const r = await submitApplication(
+      {
+        client: stack.client,
+        taskQueue: stack.taskQueue,
+        candidates: stack.candidates,
+        keys: stack.keys,
+        submissions: stack.nats.submissions,
+        reference: stack.reference,
+      },
+      { candidateId: id, positionId, submissionKey: `key-${id}` },
+    );
+    expect(r.ok).toBe(true);
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await stack?.stop();
+});
+
+function cli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['bin/hiring.mjs', ...args],
+      { env: { ...process.env, HIRING_API: base, HIRING_TOKEN: token } },
+      (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)),
+    ),
+  );
+}
+
+describe('HR dashboard', () => {
+  it('shows the board, filters, opens an application, acts, refuses, and updates live', async () => {
+    // Visibility is eventually consistent: both applications are listed before the page opens.
+    await eventually(
+      async () =>
+        (
+          await stack.client.workflow.count(
+            `PositionId = '${positionId}' AND WorkflowType = 'applicationWorkflow'`,
+          )
+        ).count,
+      (n) => n === 2,
+    );
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(base);
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Position').selectOption(positionId);
+    await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('2');
+    await page.getByLabel('Duty station').selectOption('LYO');
+    await expect.poll(() => page.getByTestId('count-submitted').textContent()).toBe('0');
+    await page.getByLabel('Duty station').selectOption('ABJ');
+    await expect.poll(() => page.getByTestId('count-submitted').textContent()).toBe('2');
+
+    // Open the first application and shortlist it.
+    await page.locator('.column[data-stage="submitted"] .card', { hasText: ids[0]!.slice(0, 12) }).click();
+    await page.getByRole('button', { name: 'Shortlist' }).click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('screened');
+    // A refusal from the workflow is shown as a message: an interview in the past.
+    await page.getByLabel('Schedule interview at').fill('2020-01-01T10:00');
+    await page.getByRole('button', { name: 'Schedule interview' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/must be in the future/);
+
+    // Back on the board, a transition made from the CLI appears without a reload.
+    await page.goto(`${base}/#/`);
+    await page.getByLabel('Position').selectOption(positionId);
+    await expect.poll(() => page.getByTestId('count-screened').textContent(), { timeout: 15_000 }).toBe('1');
+    const before = Date.now();
+    await cli(['screen', `application/${positionId}/${ids[1]}`, '--shortlist']);
+    await expect.poll(() => page.getByTestId('count-screened').textContent(), { timeout: 10_000 }).toBe('2');
+    console.info(`live update seen ${Date.now() - before} ms after the CLI command returned`);
+    expect(await page.getByTestId('live').textContent()).toMatch(/live: [1-9]\d* event/);
+
+    mkdirSync('.artifacts', { recursive: true });
+    await page.screenshot({ path: '.artifacts/dashboard.png', fullPage: true });
+    expect(existsSync('.artifacts/dashboard.png')).toBe(true);
+  });
+
+  it('shows a candidate their applications in plain language', async () => {
+    const candidateToken = await buildDeps(stack.config, stack.nats, stack.client).tokens.issue(
+      'candidate',
+      ids[0]!,
+    );
+    const page = await browser.newPage();
+    await page.goto(base);
+    await page.getByLabel('Access token').fill(candidateToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('tbody').textContent()).toContain('Shortlisted');
+    expect(await page.locator('tbody').textContent()).toContain('You will be invited to an interview.');
+    await page.screenshot({ path: '.artifacts/candidate-view.png' });
+  });
+});
