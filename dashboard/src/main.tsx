@@ -205,9 +205,10 @@ function Board({ live }: { live: number }) {
                 <div
                   className="card"
                   key={a.applicationId}
+                  data-application={a.applicationId}
                   onClick={() => (location.hash = `#/application/${encodeURIComponent(a.applicationId)}`)}
                 >
-                  <strong>{a.positionId}</strong> · {a.candidateId.slice(0, 12)}
+                  <strong>{a.positionId}</strong> · {a.candidateId}
                   <br />
                   {a.dutyStation} {a.sla !== 'ok' && <em>({a.sla})</em>}
                 </div>

@@ -123,7 +123,11 @@ describe('HR dashboard', () => {
     await expect.poll(() => page.getByTestId('count-submitted').textContent()).toBe('2');
 
     // Open the first application and shortlist it.
-    await page.locator('.column[data-stage="submitted"] .card', { hasText: ids[0]!.slice(0, 12) }).click();
+    await page
+      .locator(
+        `.column[data-stage="submitted"] .card[data-application="application/${positionId}/${ids[0]}"]`,
+      )
+      .click();
     await page.getByRole('button', { name: 'Shortlist' }).click();
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('screened');
     // A refusal from the workflow is shown as a message: an interview in the past.
