@@ -24,6 +24,19 @@ declare module 'vitest' {
   }
 }
 
+/** Starts something on a free port, trying another port if that one was taken in between. */
+async function withFreePort(start: (port: number) => Promise<void>, attempts = 3): Promise<number> {
+  for (let i = 1; ; i++) {
+    const port = await freePort();
+    try {
+      await start(port);
+      return port;
+    } catch (err) {
+      if (i >= attempts || !(err instanceof Error && /already in use/.test(err.message))) throw err;
+    }
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'hiring-test-'));
   const servers: ServerHandle[] = [];
@@ -32,18 +45,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const [temporalPort, natsPort] = [await freePort(), await freePort()];
-    servers.push(
-      await startTemporalDevServer({
-        port: temporalPort,
-        dbFile: join(dir, 'temporal.sqlite'),
-        namespace: 'default',
-        logDir: join(dir, 'logs'),
-      }),
-    );
-    servers.push(
-      await startNatsServer({ port: natsPort, storeDir: join(dir, 'nats'), logDir: join(dir, 'logs') }),
-    );
+    // Each port is chosen just before its server starts: the Temporal dev server opens more ports
+    // of its own (history, matching, HTTP), which could take a port chosen earlier.
+    const temporalPort = await withFreePort(async (port) => {
+      servers.push(
+        await startTemporalDevServer({
+          port,
+          dbFile: join(dir, 'temporal.sqlite'),
+          namespace: 'default',
+          logDir: join(dir, 'logs'),
+        }),
+      );
+    });
+    const natsPort = await withFreePort(async (port) => {
+      servers.push(await startNatsServer({ port, storeDir: join(dir, 'nats'), logDir: join(dir, 'logs') }));
+    });
     project.provide('temporalAddress', `127.0.0.1:${temporalPort}`);
     project.provide('natsUrl', `nats://127.0.0.1:${natsPort}`);
     project.provide('natsPort', natsPort);

@@ -55,13 +55,22 @@ async function stop(child: ChildProcess): Promise<number | null> {
 
 describe('npm start', () => {
   it('runs the whole system, stops cleanly, and keeps the data for the next start', async () => {
-    const ports = {
-      TEMPORAL_PORT: await freePort(),
-      TEMPORAL_UI_PORT: await freePort(),
-      NATS_PORT: await freePort(),
-      API_PORT: await freePort(),
-    };
-    const first = await start(ports);
+    // The dev server opens ports of its own; if one of ours was taken in between, try new ones.
+    let ports: Record<string, number> = {};
+    let first: Awaited<ReturnType<typeof start>> | undefined;
+    for (let attempt = 1; !first; attempt++) {
+      ports = {
+        TEMPORAL_PORT: await freePort(),
+        TEMPORAL_UI_PORT: await freePort(),
+        NATS_PORT: await freePort(),
+        API_PORT: await freePort(),
+      };
+      try {
+        first = await start(ports);
+      } catch (err) {
+        if (attempt >= 3 || !(err instanceof Error && /already in use/.test(err.message))) throw err;
+      }
+    }
     expect(first.output()).toContain(`Temporal Web UI   http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     const ui = await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
