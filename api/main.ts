@@ -4,16 +4,21 @@ import { connectNats } from '../activities/nats.js';
 import { loadConfig } from '../schemas/config.js';
 import { buildDeps } from './deps.js';
 import { buildApp } from './server.js';
+import { ProjectionStore, runProjector } from '../readside/projector.js';
 
 const config = loadConfig();
 const nats = await connectNats(config.NATS_URL, 'hiring-api');
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const { app } = await buildApp({ ...buildDeps(config, nats, client), logger: true });
+// The read side runs beside the API that serves it: a durable consumer, so a restart resumes.
+const projections = await ProjectionStore.open(nats, 'projections');
+const projector = await runProjector(nats, projections);
+const { app } = await buildApp({ ...buildDeps(config, nats, client), projections, logger: true });
 await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
 const stop = async () => {
   await app.close();
+  await projector.stop();
   await nats.close();
   await connection.close();
   process.exit(0);

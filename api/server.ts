@@ -56,6 +56,9 @@ import {
   searchPositions,
 } from './positions.js';
 import { readSubmission, submitApplication } from './submissions.js';
+import { eraseCandidate, exportCandidate } from './privacy.js';
+import type { ProjectionStore } from '../readside/projector.js';
+import { figures as computeFigures } from '../readside/projection.js';
 
 export interface ApiDeps {
   client: Client;
@@ -68,6 +71,8 @@ export interface ApiDeps {
   tokens: TokenStore;
   examSeats: ExamSeats;
   mailer: Mailer;
+  /** The read side; without it /figures counts through visibility only. */
+  projections?: ProjectionStore;
   logger?: boolean;
 }
 
@@ -462,7 +467,9 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
         { hires: days.length, averageDays: days.reduce((a, b) => a + b, 0) / days.length },
       ]),
     );
-    return { byStage, timeToHireDays };
+    // Time in each stage, and the funnel per position and duty station, come from the read side.
+    const readSide = deps.projections ? computeFigures(await deps.projections.applications()) : undefined;
+    return { byStage, timeToHireDays, readSide: readSide ?? null };
   });
 
   r.get('/events', { config: { access: STAFF }, schema: { hide: true } }, async (req, reply) => {
@@ -489,6 +496,42 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     }
     return reply;
   });
+
+  // ---- Data protection: subject access and erasure
+
+  const privacy = {
+    client: deps.client,
+    nats: deps.nats,
+    candidates: deps.candidates,
+    documents: deps.documents,
+    keys: deps.keys,
+  };
+  r.get('/me/export', { config: { access: ['candidate'] } }, async (req) =>
+    exportCandidate(privacy, who(req).subject),
+  );
+  r.delete('/me', { config: { access: ['candidate'] } }, async (req, reply) => {
+    await eraseCandidate(privacy, who(req).subject);
+    return reply.status(204).send();
+  });
+  r.get(
+    '/candidates/:candidateId/export',
+    {
+      config: { access: ['admin'] },
+      schema: { params: z.object({ candidateId: z.string().min(1).max(64) }) },
+    },
+    async (req) => exportCandidate(privacy, req.params.candidateId),
+  );
+  r.delete(
+    '/candidates/:candidateId',
+    {
+      config: { access: ['admin'] },
+      schema: { params: z.object({ candidateId: z.string().min(1).max(64) }) },
+    },
+    async (req, reply) => {
+      await eraseCandidate(privacy, req.params.candidateId);
+      return reply.status(204).send();
+    },
+  );
 
   // ---- Staff tokens (admins; the first admin token comes from `npm run admin-token`)
 

@@ -227,6 +227,17 @@ function Board({ live }: { live: number }) {
               {figures?.byStage[s] ?? 0}
             </div>
           ))}
+          <h3>Average days in stage</h3>
+          <table>
+            <tbody>
+              {Object.entries(figures?.readSide?.averageDaysInStage ?? {}).map(([stage, days]) => (
+                <tr key={stage}>
+                  <td>{label(stage)}</td>
+                  <td>{days.toFixed(1)} days</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
           <h3>Time to hire</h3>
           <table>
             <tbody>

@@ -1,0 +1,147 @@
+import { AckPolicy, DeliverPolicy, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { nanos } from '@nats-io/transport-node';
+import type { NatsResources } from '../activities/nats.js';
+import { DomainEventSchema, EVENT_STREAM } from '../schemas/events.js';
+import {
+  applyApplicationEvent,
+  applyPositionEvent,
+  ApplicationRecordSchema,
+  PositionRecordSchema,
+  type ApplicationRecord,
+  type PositionRecord,
+} from './projection.js';
+
+const safe = (id: string) => id.replaceAll(/[^A-Za-z0-9_-]/g, '_');
+
+/** Projections in a NATS key-value bucket, one key per application and per position. */
+export class ProjectionStore {
+  constructor(readonly kv: KV) {}
+
+  static async open(nats: NatsResources, bucket: string): Promise<ProjectionStore> {
+    return new ProjectionStore(await new Kvm(nats.nc).create(bucket, { history: 1 }));
+  }
+
+  async application(applicationId: string): Promise<ApplicationRecord | undefined> {
+    const e = await this.kv.get(`application.${safe(applicationId)}`);
+    return e && e.operation === 'PUT' ? ApplicationRecordSchema.parse(e.json()) : undefined;
+  }
+
+  async position(positionId: string): Promise<PositionRecord | undefined> {
+    const e = await this.kv.get(`position.${safe(positionId)}`);
+    return e && e.operation === 'PUT' ? PositionRecordSchema.parse(e.json()) : undefined;
+  }
+
+  async applications(): Promise<ApplicationRecord[]> {
+    const out: ApplicationRecord[] = [];
+    for await (const key of await this.kv.keys('application.>')) {
+      const e = await this.kv.get(key);
+      if (e && e.operation === 'PUT') out.push(ApplicationRecordSchema.parse(e.json()));
+    }
+    return out;
+  }
+
+  /** Applies one stored event; idempotent by stream sequence, safe with concurrent projectors (CAS). */
+  async apply(data: Uint8Array, streamSeq: number): Promise<void> {
+    const event = DomainEventSchema.parse(JSON.parse(new TextDecoder().decode(data)));
+    for (;;) {
+      const key =
+        'applicationId' in event
+          ? `application.${safe(event.applicationId)}`
+          : `position.${safe(event.positionId)}`;
+      const entry = await this.kv.get(key);
+      const exists = entry && entry.operation === 'PUT';
+      const next =
+        'applicationId' in event
+          ? applyApplicationEvent(
+              exists ? ApplicationRecordSchema.parse(entry.json()) : undefined,
+              event,
+              streamSeq,
+            )
+          : applyPositionEvent(
+              exists ? PositionRecordSchema.parse(entry.json()) : undefined,
+              event,
+              streamSeq,
+            );
+      if (exists && next.lastStreamSeq === entry.json<{ lastStreamSeq: number }>().lastStreamSeq) return;
+      try {
+        if (exists) await this.kv.update(key, JSON.stringify(next), entry.revision);
+        else await this.kv.create(key, JSON.stringify(next));
+        return;
+      } catch (err) {
+        if (!(err instanceof Error && /wrong last sequence|exists/i.test(err.message))) throw err;
+      }
+    }
+  }
+}
+
+export const PROJECTOR = 'projector';
+
+/**
+ * The durable consumer that keeps the projections up to date: explicit acks, redelivery on failure
+ * (a crash before the ack means the message comes again, and applying it twice changes nothing).
+ */
+export async function runProjector(
+  nats: NatsResources,
+  store: ProjectionStore,
+  opts: {
+    durable?: string;
+    onError?: (err: unknown, m: JsMsg) => void;
+    beforeApply?: (m: JsMsg) => void;
+  } = {},
+): Promise<{ stop(): Promise<void> }> {
+  const durable = opts.durable ?? PROJECTOR;
+  const jsm = await jetstreamManager(nats.nc);
+  await jsm.consumers
+    .add(EVENT_STREAM, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(30_000),
+      max_deliver: 50,
+      // One message in flight: a failed one is redelivered before the next, so events apply in
+      // stream order and "already applied" can be judged by the last sequence.
+      max_ack_pending: 1,
+    })
+    .catch(async (err: unknown) => {
+      // Already there from an earlier run: carry on where it left off.
+      if (!(await jsm.consumers.info(EVENT_STREAM, durable).catch(() => undefined))) throw err;
+    });
+  const consumer = await nats.js.consumers.get(EVENT_STREAM, durable);
+  const messages = await consumer.consume({ max_messages: 100 });
+  const done = (async () => {
+    for await (const m of messages) {
+      try {
+        opts.beforeApply?.(m);
+        await store.apply(m.data, m.seq);
+        m.ack();
+      } catch (err) {
+        opts.onError?.(err, m);
+        m.nak(500);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      await messages.close();
+      await done;
+    },
+  };
+}
+
+/** Replays the whole stream from the start into a fresh store; returns the last sequence applied. */
+export async function rebuild(nats: NatsResources, store: ProjectionStore): Promise<number> {
+  const jsm = await jetstreamManager(nats.nc);
+  const last = (await jsm.streams.info(EVENT_STREAM)).state.last_seq;
+  if (last === 0) return 0;
+  const consumer = await nats.js.consumers.get(EVENT_STREAM, { deliver_policy: DeliverPolicy.All });
+  const messages = await consumer.consume();
+  let seq = 0;
+  for await (const m of messages) {
+    await store.apply(m.data, m.seq);
+    seq = m.seq;
+    if (m.seq >= last) break;
+  }
+  await messages.close();
+  return seq;
+}

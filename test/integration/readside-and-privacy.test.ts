@@ -1,0 +1,251 @@
+/**
+ * The read side and data protection on the real stack: projections kept by a durable consumer that
+ * survives failed deliveries without double counting, a rebuild from the stream equal to the live
+ * projections, and a candidate's personal data: never in clear in histories, events or stores,
+ * exported on request, and unreadable everywhere once erased.
+ */
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getApplication, transition } from '../../api/applications.js';
+import { HttpError } from '../../api/errors.js';
+import { openPosition } from '../../api/positions.js';
+import { eraseCandidate, exportCandidate } from '../../api/privacy.js';
+import { readSubmission, submitApplication } from '../../api/submissions.js';
+import { kvExamSeats } from '../../activities/exam-booking.js';
+import { EVENT_STREAM } from '../../schemas/events.js';
+import { instantToZoned } from '../../schemas/time.js';
+import { ProjectionStore, rebuild, runProjector } from '../../readside/projector.js';
+import { figures } from '../../readside/projection.js';
+import { eventually } from '../helpers/application-harness.js';
+import { candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
+import { realStack } from '../helpers/stack.js';
+
+let stack: Awaited<ReturnType<typeof realStack>>;
+const run = `${process.pid}${Date.now() % 100000}`;
+const positionId = `RS${run}`;
+const [hired, rejected] = [`rs${run}h`, `rs${run}r`];
+
+beforeAll(async () => {
+  stack = await realStack();
+  await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
+  await openPosition(stack.client, stack.taskQueue, {
+    positionId,
+    reference: `VN-${positionId}`,
+    title: 'Data protection officer',
+    description: 'Privacy by design.',
+    dutyStation: 'BRU',
+    contractType: 'fixed_term',
+    questions: [{ id: 'motivation', text: 'Why us?', required: true }],
+    deadlineLocal: instantToZoned(new Date(Date.now() + DAYS(10)), 'Europe/Brussels'),
+    recruiterId: 'rec-1',
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const deps = () => ({
+  client: stack.client,
+  taskQueue: stack.taskQueue,
+  candidates: stack.candidates,
+  keys: stack.keys,
+  submissions: stack.nats.submissions,
+  reference: stack.reference,
+});
+
+async function apply(candidateId: string, name: string, cvText: string, motivation = 'Because it matters.') {
+  await stack.addCandidate(candidateId, name, `${candidateId}@example.org`, { nationality: 'BE' });
+  const cv = await stack.documents.put(candidateId, {
+    kind: 'cv',
+    filename: 'cv.pdf',
+    contentType: 'application/pdf',
+    bytes: new Uint8Array(Buffer.from(`%PDF-1.7 ${cvText}`)),
+  });
+  await stack.candidates.addDocument(candidateId, cv);
+  const r = await submitApplication(deps(), {
+    candidateId,
+    positionId,
+    answers: { motivation },
+    submissionKey: `key-${candidateId}`,
+  });
+  expect(r.ok).toBe(true);
+  return stack.client.workflow.getHandle(`application/${positionId}/${candidateId}`);
+}
+
+/** Every string and every byte array (decoded) inside a value: what a reader of raw data would see. */
+function rawText(value: unknown): string {
+  const parts: string[] = [];
+  const walk = (v: unknown) => {
+    if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
+    else if (typeof v === 'string') parts.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return parts.join('\n');
+}
+
+describe('read side', () => {
+  it('keeps projections through failed deliveries, and a rebuild equals the live ones', async () => {
+    const a = await apply(hired, 'Hired Candidate', 'cv of the hired one');
+    const b = await apply(rejected, 'Rejected Candidate', 'cv of the rejected one');
+    const sessionId = `BRU${run}`;
+    await kvExamSeats(stack.nats.examSessions).createSession({
+      sessionId,
+      dutyStation: 'BRU',
+      startsAt: new Date(Date.now() + DAYS(20)).toISOString(),
+      capacity: 5,
+    });
+    for (const cmd of [
+      recruiter({ type: 'screen', decision: 'shortlist' }),
+      recruiter({
+        type: 'schedule_interview',
+        at: new Date(Date.now() + DAYS(3)).toISOString(),
+        mode: { kind: 'in_person', dutyStation: 'BRU' },
+        contactedBy: 'phone',
+      }),
+      candidateSays(hired, { type: 'confirm_interview' }),
+      recruiter({ type: 'record_interview', outcome: 'pass' }),
+      recruiter({ type: 'schedule_exam', sessionId }),
+      recruiter({ type: 'record_exam_result', score: 91, passed: true }),
+      recruiter({ type: 'make_offer', terms: 'P4' }),
+      candidateSays(hired, { type: 'accept_offer' }),
+    ]) {
+      await transition(a, cmd);
+    }
+    await transition(b, recruiter({ type: 'screen', decision: 'reject', notes: 'profile' }));
+    await Promise.all([a.result(), b.result()]);
+
+    // A projector that fails on the first delivery of every third message, as a crash before the ack would.
+    const live = await ProjectionStore.open(stack.nats, `proj_live_${run}`);
+    let failures = 0;
+    const projector = await runProjector(stack.nats, live, {
+      durable: `projector_${run}`,
+      beforeApply: (m) => {
+        if (m.seq % 3 === 0 && m.info.deliveryCount === 1) {
+          failures += 1;
+          throw new Error('simulated crash before the ack');
+        }
+      },
+    });
+    const ids = [a.workflowId, b.workflowId];
+    await eventually(
+      async () => Promise.all(ids.map((id) => live.application(id))),
+      (records) => records[0]?.status === 'accepted' && records[1]?.status === 'rejected',
+      30_000,
+    );
+    await projector.stop();
+    expect(failures).toBeGreaterThan(0);
+
+    const [liveHired, liveRejected] = await Promise.all(ids.map((id) => live.application(id)));
+    // One timeline entry per event on the stream: nothing doubled by redelivery, nothing lost.
+    const consumer = await stack.nats.js.consumers.get(EVENT_STREAM, {
+      filter_subjects: [`hiring.application.${a.workflowId}.>`],
+      deliver_policy: DeliverPolicy.All,
+    });
+    const onStream = (await consumer.info(true)).num_pending;
+    expect(liveHired!.timeline).toHaveLength(onStream);
+    expect(new Set(liveHired!.timeline.map((t) => t.seq)).size).toBe(onStream);
+    expect(liveHired!.timeInStageMs.submitted).toBeGreaterThanOrEqual(0);
+    expect(liveRejected!.closedAt).toBeDefined();
+
+    const fresh = await ProjectionStore.open(stack.nats, `proj_rebuild_${run}`);
+    await rebuild(stack.nats, fresh);
+    expect(await Promise.all(ids.map((id) => fresh.application(id)))).toEqual([liveHired, liveRejected]);
+    expect(await fresh.position(positionId)).toEqual(await live.position(positionId));
+
+    const f = figures([liveHired!, liveRejected!]);
+    expect(f.byStage).toEqual({ accepted: 1, rejected: 1 });
+    expect(f.timeToHireDays[positionId]?.hires).toBe(1);
+    expect(Object.keys(f.averageDaysInStage)).toEqual(
+      expect.arrayContaining(['submitted', 'screened', 'interview', 'written_exam', 'offer']),
+    );
+  });
+});
+
+describe('personal data', () => {
+  it('is never in clear in histories, events or stores; is exported on request; is unreadable after erasure', async () => {
+    const id = `pd${run}`;
+    const name = `Zanele Mbeki-Quintero ${run}`;
+    const email = `${id}@example.org`;
+    const cvText = `CV-SECRET-${run}`;
+    const motivation = `MOTIVATION-SECRET-${run}`;
+    const handle = await apply(id, name, cvText, motivation);
+    await transition(handle, recruiter({ type: 'screen', decision: 'shortlist' }));
+    const secrets = [name, email, cvText, motivation];
+
+    // Workflow history, every payload decoded.
+    const history = rawText(await handle.fetchHistory());
+    // Events on the stream.
+    const consumer = await stack.nats.js.consumers.get(EVENT_STREAM, {
+      filter_subjects: [`hiring.application.${handle.workflowId}.>`],
+      deliver_policy: DeliverPolicy.All,
+    });
+    const events: string[] = [];
+    for await (const m of await consumer.fetch({ max_messages: 100, expires: 1000 })) events.push(m.string());
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    // The stores, read raw.
+    const stores: string[] = [];
+    for (const kv of [stack.nats.candidates, stack.nats.submissions, stack.nats.people]) {
+      for await (const key of await kv.keys()) stores.push((await kv.get(key))?.string() ?? '');
+    }
+    const docs = await stack.nats.documents.list();
+    for (const d of docs)
+      stores.push(Buffer.from((await stack.nats.documents.getBlob(d.name)) ?? []).toString());
+    for (const secret of secrets) {
+      expect(history, `history holds ${secret}`).not.toContain(secret);
+      expect(events.join('\n'), `events hold ${secret}`).not.toContain(secret);
+      expect(stores.join('\n'), `stores hold ${secret}`).not.toContain(secret);
+    }
+
+    // A subject access request returns it all, in one file.
+    const exported = JSON.stringify(
+      await exportCandidate({ ...deps(), nats: stack.nats, documents: stack.documents }, id),
+    );
+    for (const secret of [name, email, motivation]) expect(exported).toContain(secret);
+    const sar = JSON.parse(exported) as {
+      candidate: { profile: { documents: { contentBase64: string }[] } };
+      applications: { events: unknown[] }[];
+    };
+    expect(Buffer.from(sar.candidate.profile.documents[0]!.contentBase64, 'base64').toString()).toContain(
+      cvText,
+    );
+    expect(sar.applications[0]!.events.length).toBe(events.length);
+
+    const documentId = (await stack.candidates.get(id))!.profile.documents[0]!.documentId;
+    // Erasure waits for the applications in progress to be withdrawn...
+    const privacy = {
+      client: stack.client,
+      nats: stack.nats,
+      candidates: stack.candidates,
+      documents: stack.documents,
+      keys: stack.keys,
+    };
+    await expect(eraseCandidate(privacy, id)).rejects.toBeInstanceOf(HttpError);
+    await transition(handle, candidateSays(id, { type: 'withdraw', reason: 'please erase my data' }));
+    await handle.result();
+    await eventually(
+      async () =>
+        (await stack.client.workflow.count(`CandidateId = '${id}' AND ExecutionStatus = 'Running'`)).count,
+      (n) => n === 0,
+    );
+    await eraseCandidate(privacy, id);
+
+    // ...then nothing of the candidate can be read, anywhere.
+    expect(await stack.candidates.get(id)).toBeUndefined();
+    expect(await stack.documents.get(id, documentId)).toBeUndefined();
+    expect(
+      await readSubmission({ keys: stack.keys, submissions: stack.nats.submissions }, handle.workflowId, id),
+    ).toBeUndefined();
+    await expect(
+      exportCandidate({ ...deps(), nats: stack.nats, documents: stack.documents }, id),
+    ).rejects.toThrow(/erased/);
+    await expect(stack.directory.lookup({ kind: 'candidate', id })).rejects.toThrow(/no contact/);
+    // The application's history and figures stay: the record of what happened, without the person.
+    expect((await getApplication(handle)).status).toBe('withdrawn');
+    // The same email address can make a new account.
+    await expect(stack.candidates.createAccount({ name: 'New person', email })).resolves.toMatchObject({
+      candidateId: expect.any(String) as string,
+    });
+  });
+});
