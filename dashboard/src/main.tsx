@@ -128,6 +128,7 @@ function Board({ live }: { live: number }) {
   const [figures, setFigures] = useState<{
     byStage: Record<string, number>;
     timeToHireDays: Record<string, { hires: number; averageDays: number }>;
+    readSide: { averageDaysInStage: Record<string, number> } | null;
   }>();
   const [error, setError] = useState('');
 
