@@ -13,6 +13,8 @@ export interface ActivityDeps {
   examSeats: ExamSeats;
   events: EventPublisher;
   applications: ApplicationCloser;
+  /** Erases a candidate's personal data unless an application is in progress. */
+  retention: { eraseIfInactive(candidateId: string): Promise<'active' | 'erased'> };
 }
 
 /** Must match REFUSED in workflows/application-workflow.ts: a business refusal, never retried. */
@@ -54,6 +56,12 @@ export function createActivities(deps: ActivityDeps) {
 
     async publishEvent(event: DomainEvent): Promise<{ seq: number; duplicate: boolean }> {
       return deps.events.publish(event);
+    },
+
+    async eraseCandidateIfInactive(input: { candidateId: string }): Promise<'active' | 'erased'> {
+      const result = await deps.retention.eraseIfInactive(input.candidateId);
+      log.info('retention period passed', { candidateId: input.candidateId, result });
+      return result;
     },
 
     async closeApplicationsOfPosition(input: {

@@ -20,6 +20,7 @@ export function buildDeps(config: Config, nats: NatsResources, client: Client): 
   return {
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    retentionDays: config.RETENTION_DAYS,
     nats,
     keys,
     candidates,

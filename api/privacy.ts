@@ -14,6 +14,11 @@ import type { KeyStore } from '../stores/keys.js';
 import { getApplication } from './applications.js';
 import { HttpError } from './errors.js';
 import { readSubmission } from './submissions.js';
+import {
+  candidateActivitySignal,
+  candidateRetentionWorkflow,
+  retentionWorkflowId,
+} from '../workflows/retention-workflow.js';
 
 export interface PrivacyDeps {
   client: Client;
@@ -89,4 +94,22 @@ export async function eraseCandidate(deps: PrivacyDeps, candidateId: string): Pr
     );
   }
   await deps.candidates.erase(candidateId);
+}
+
+/**
+ * Starts the candidate's retention clock, or starts it again: on account creation and on every
+ * submission. One workflow per candidate (signal-with-start), whatever the number of calls.
+ */
+export async function touchRetention(
+  client: Client,
+  taskQueue: string,
+  candidateId: string,
+  retentionDays: number,
+): Promise<void> {
+  await client.workflow.signalWithStart(candidateRetentionWorkflow, {
+    workflowId: retentionWorkflowId(candidateId),
+    taskQueue,
+    args: [{ candidateId, retentionDays }],
+    signal: candidateActivitySignal,
+  });
 }

@@ -56,7 +56,7 @@ import {
   searchPositions,
 } from './positions.js';
 import { readSubmission, submitApplication } from './submissions.js';
-import { eraseCandidate, exportCandidate } from './privacy.js';
+import { eraseCandidate, exportCandidate, touchRetention } from './privacy.js';
 import type { ProjectionStore } from '../readside/projector.js';
 import { figures as computeFigures } from '../readside/projection.js';
 
@@ -71,6 +71,8 @@ export interface ApiDeps {
   tokens: TokenStore;
   examSeats: ExamSeats;
   mailer: Mailer;
+  /** Days personal data is kept after a candidate's last activity (RETENTION_DAYS). */
+  retentionDays: number;
   /** The read side; without it /figures counts through visibility only. */
   projections?: ProjectionStore;
   logger?: boolean;
@@ -232,6 +234,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     { config: { access: 'public' }, schema: { body: AccountRequestSchema } },
     async (req, reply) => {
       const { candidateId, code } = await deps.candidates.createAccount(req.body);
+      await touchRetention(deps.client, deps.taskQueue, candidateId, deps.retentionDays);
       await deps.mailer.sendRaw({
         emailId: `account:${candidateId}:confirm`,
         to: { kind: 'candidate', id: candidateId },
@@ -322,6 +325,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
           submissionKey: req.headers['idempotency-key'],
         },
       );
+      if (result.ok) await touchRetention(deps.client, deps.taskQueue, who(req).subject, deps.retentionDays);
       if (!result.ok) {
         const message =
           result.status === 409

@@ -27,6 +27,8 @@ export const ConfigSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().default('recruitment@hiring.interpol.int'),
   HR_MAILBOX: z.email().default('hr@hiring.interpol.int'),
+  /** Days a candidate's personal data is kept after their last activity, then erased. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
   /** Base64 of 32 bytes, wrapping every candidate's data key; unset: a key file under DATA_DIR. */
   MASTER_KEY: z
     .string()

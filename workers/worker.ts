@@ -55,6 +55,16 @@ export async function createHiringWorker(opts: {
     examSeats: kvExamSeats(nats.examSessions),
     events: jetStreamPublisher(nats.js),
     applications: temporalApplicationCloser(client),
+    retention: {
+      async eraseIfInactive(candidateId) {
+        const { count } = await client.workflow.count(
+          `WorkflowType = 'applicationWorkflow' AND CandidateId = '${candidateId.replaceAll("'", '')}' AND ExecutionStatus = 'Running'`,
+        );
+        if (count > 0) return 'active';
+        await candidates.erase(candidateId);
+        return 'erased';
+      },
+    },
   });
   const worker = await Worker.create({
     connection,

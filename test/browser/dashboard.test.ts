@@ -118,9 +118,9 @@ describe('HR dashboard', () => {
     await page.getByLabel('Position').selectOption(positionId);
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('2');
     await page.getByLabel('Duty station').selectOption('LYO');
-    await expect.poll(() => page.getByTestId('count-submitted').textContent()).toBe('0');
+    await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('0');
     await page.getByLabel('Duty station').selectOption('ABJ');
-    await expect.poll(() => page.getByTestId('count-submitted').textContent()).toBe('2');
+    await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('2');
 
     // Open the first application and shortlist it.
     await page
@@ -129,11 +129,13 @@ describe('HR dashboard', () => {
       )
       .click();
     await page.getByRole('button', { name: 'Shortlist' }).click();
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('screened');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 }).toBe('screened');
     // A refusal from the workflow is shown as a message: an interview in the past.
     await page.getByLabel('Schedule interview at').fill('2020-01-01T10:00');
     await page.getByRole('button', { name: 'Schedule interview' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/must be in the future/);
+    await expect
+      .poll(() => page.getByRole('status').textContent(), { timeout: 15_000 })
+      .toMatch(/must be in the future/);
 
     // Back on the board, a transition made from the CLI appears without a reload.
     await page.goto(`${base}/#/`);
@@ -141,7 +143,7 @@ describe('HR dashboard', () => {
     await expect.poll(() => page.getByTestId('count-screened').textContent(), { timeout: 15_000 }).toBe('1');
     const before = Date.now();
     await cli(['screen', `application/${positionId}/${ids[1]}`, '--shortlist']);
-    await expect.poll(() => page.getByTestId('count-screened').textContent(), { timeout: 10_000 }).toBe('2');
+    await expect.poll(() => page.getByTestId('count-screened').textContent(), { timeout: 15_000 }).toBe('2');
     console.info(`live update seen ${Date.now() - before} ms after the CLI command returned`);
     expect(await page.getByTestId('live').textContent()).toMatch(/live: [1-9]\d* event/);
 

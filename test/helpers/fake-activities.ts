@@ -14,6 +14,8 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
   const seats = new Map<string, Map<string, number>>();
   const released: string[] = [];
   const closedPositions: string[] = [];
+  const erased: string[] = [];
+  const activeCandidates = new Set<string>();
   const capacity = opts.capacity ?? 20;
   const activities: Activities = {
     sendEmail(request) {
@@ -52,6 +54,11 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
       released.push(`${sessionId}/${applicationId}`);
       return Promise.resolve();
     },
+    eraseCandidateIfInactive({ candidateId }) {
+      const active = activeCandidates.has(candidateId);
+      if (!active) erased.push(candidateId);
+      return Promise.resolve(active ? 'active' : 'erased');
+    },
     closeApplicationsOfPosition({ positionId, reason }) {
       closedPositions.push(`${positionId}:${reason}`);
       return Promise.resolve(0);
@@ -64,5 +71,5 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
   };
   const eventsOf = (applicationId: string): ApplicationEvent[] =>
     events.filter((e): e is ApplicationEvent => 'applicationId' in e && e.applicationId === applicationId);
-  return { activities, emails, events, eventsOf, seats, released, closedPositions };
+  return { activities, emails, events, eventsOf, seats, released, closedPositions, erased, activeCandidates };
 }
