@@ -16,6 +16,7 @@ import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fix
 import { runHandle, timeSkippingEnv } from '../helpers/temporal.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { positionUpdate, positionWorkflow } from '../../workflows/position-workflow.js';
+import { candidateActivitySignal, candidateRetentionWorkflow } from '../../workflows/retention-workflow.js';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
 mkdirSync(outDir, { recursive: true });
@@ -198,6 +199,18 @@ try {
     });
     await a.handle.result();
     await save('rejected-position-filled', a.handle);
+  }
+  {
+    // The retention clock: renewed once, then erasure.
+    const handle = await env.client.workflow.start(candidateRetentionWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: 'retention/REC-CAND',
+      args: [{ candidateId: 'REC-CAND', retentionDays: 730 }],
+    });
+    await env.sleep(DAYS(100));
+    await handle.signal(candidateActivitySignal);
+    await handle.result();
+    await save('retention-renewed-then-erased', handle);
   }
 } finally {
   await h.stop();

@@ -28,6 +28,7 @@ describe('recorded histories replay on the current workflow code', () => {
       'continued-as-new',
       'position-closed-by-deadline',
       'rejected-position-filled',
+      'retention-renewed-then-erased',
     ]) {
       expect(
         names.some((n) => n.startsWith(path)),
