@@ -9,18 +9,22 @@ import { kvCandidateStore } from '../stores/candidates.js';
 import { objectDocumentStore } from '../stores/documents.js';
 import { kvKeyStore } from '../stores/keys.js';
 import { loadMasterKey } from '../stores/master-key.js';
+import { encryptionCodec } from '../stores/payload-codec.js';
 import { loadReferenceData } from '../stores/reference-data.js';
 import { kvTokenStore } from '../stores/tokens.js';
 import type { ApiDeps } from './server.js';
 
 /** The API's real dependencies, built from the configuration and the NATS resources. */
 export function buildDeps(config: Config, nats: NatsResources, client: Client): ApiDeps {
-  const keys = kvKeyStore(nats.candidateKeys, loadMasterKey(config));
+  const masterKey = loadMasterKey(config);
+  const keys = kvKeyStore(nats.candidateKeys, masterKey);
   const candidates = kvCandidateStore(nats.candidates, keys);
   return {
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     retentionDays: config.RETENTION_DAYS,
+    codec: encryptionCodec(masterKey),
+    uiOrigin: `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
     nats,
     keys,
     candidates,

@@ -2,6 +2,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { connectNats } from '../activities/nats.js';
 import { loadConfig } from '../schemas/config.js';
+import { loadMasterKey } from '../stores/master-key.js';
+import { encryptionCodec } from '../stores/payload-codec.js';
 import { buildDeps } from './deps.js';
 import { buildApp } from './server.js';
 import { ProjectionStore, runProjector } from '../readside/projector.js';
@@ -9,7 +11,11 @@ import { ProjectionStore, runProjector } from '../readside/projector.js';
 const config = loadConfig();
 const nats = await connectNats(config.NATS_URL, 'hiring-api');
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const client = new Client({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  dataConverter: { payloadCodecs: [encryptionCodec(loadMasterKey(config))] },
+});
 // The read side runs beside the API that serves it: a durable consumer, so a restart resumes.
 const projections = await ProjectionStore.open(nats, 'projections');
 const projector = await runProjector(nats, projections);

@@ -6,6 +6,7 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -73,6 +74,10 @@ export interface ApiDeps {
   mailer: Mailer;
   /** Days personal data is kept after a candidate's last activity (RETENTION_DAYS). */
   retentionDays: number;
+  /** The payload codec: the Temporal Web UI decodes payloads through /codec, for staff only. */
+  codec?: PayloadCodec;
+  /** Where the Temporal Web UI runs, allowed to call /codec from the browser. */
+  uiOrigin?: string;
   /** The read side; without it /figures counts through visibility only. */
   projections?: ProjectionStore;
   logger?: boolean;
@@ -536,6 +541,48 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       return reply.status(204).send();
     },
   );
+
+  // ---- Codec endpoint for the Temporal Web UI (its --ui-codec-endpoint points here)
+
+  const CodecBody = z.object({
+    payloads: z.array(
+      z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') }),
+    ),
+  });
+  const cors = (req: FastifyRequest, reply: FastifyReply) => {
+    const origin = req.headers.origin;
+    if (origin && deps.uiOrigin && origin === deps.uiOrigin) {
+      void reply.header('access-control-allow-origin', origin);
+      void reply.header('access-control-allow-credentials', 'true');
+      void reply.header('access-control-allow-headers', 'authorization, content-type, x-namespace');
+      void reply.header('access-control-allow-methods', 'POST, OPTIONS');
+    }
+  };
+  for (const op of ['encode', 'decode'] as const) {
+    r.options(`/codec/${op}`, { config: { access: 'public' }, schema: { hide: true } }, (req, reply) => {
+      cors(req, reply);
+      return reply.status(204).send();
+    });
+    r.post(`/codec/${op}`, { config: { access: STAFF }, schema: { body: CodecBody } }, async (req, reply) => {
+      cors(req, reply);
+      if (!deps.codec) throw new HttpError(404, 'no payload codec configured');
+      const payloads = req.body.payloads.map((p) => ({
+        metadata: Object.fromEntries(
+          Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+        ),
+        data: Buffer.from(p.data, 'base64'),
+      }));
+      const out = await deps.codec[op](payloads);
+      return {
+        payloads: out.map((p) => ({
+          metadata: Object.fromEntries(
+            Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+          ),
+          data: Buffer.from(p.data ?? []).toString('base64'),
+        })),
+      };
+    });
+  }
 
   // ---- Staff tokens (admins; the first admin token comes from `npm run admin-token`)
 

@@ -54,6 +54,8 @@ try {
       dbFile: join(dataDir, 'temporal.sqlite'),
       namespace: config.TEMPORAL_NAMESPACE,
       logDir,
+      // The Web UI decodes the encrypted payloads through the API, for staff with a token.
+      codecEndpoint: `http://127.0.0.1:${config.API_PORT}/codec`,
     }),
   );
   servers.push(await startNatsServer({ port: config.NATS_PORT, storeDir: join(dataDir, 'nats'), logDir }));

@@ -13,7 +13,12 @@ export function loadMasterKey(config: Config): Buffer {
   const file = join(config.DATA_DIR, 'master.key');
   if (!existsSync(file)) {
     mkdirSync(config.DATA_DIR, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // The worker and the API start together: whoever writes first wins, the other reads it.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }

@@ -13,6 +13,7 @@ import type { Config } from '../schemas/config.js';
 import { kvCandidateStore } from '../stores/candidates.js';
 import { kvKeyStore } from '../stores/keys.js';
 import { loadMasterKey } from '../stores/master-key.js';
+import { encryptionCodec } from '../stores/payload-codec.js';
 
 const require = createRequire(import.meta.url);
 export const WORKFLOWS_PATH = require.resolve('../workflows/index.ts');
@@ -32,7 +33,9 @@ export async function createHiringWorker(opts: {
   const { config, nats } = opts;
   const connection =
     opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
-  const keys = kvKeyStore(nats.candidateKeys, loadMasterKey(config));
+  const masterKey = loadMasterKey(config);
+  const dataConverter = { payloadCodecs: [encryptionCodec(masterKey)] };
+  const keys = kvKeyStore(nats.candidateKeys, masterKey);
   const candidates = kvCandidateStore(nats.candidates, keys);
   const people = directory({
     people: nats.people,
@@ -49,7 +52,11 @@ export async function createHiringWorker(opts: {
   });
   // Activities that act on other workflows (closing a position's applications) use a client.
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter,
+  });
   const activities = createActivities({
     mailer,
     examSeats: kvExamSeats(nats.examSessions),
@@ -71,6 +78,7 @@ export async function createHiringWorker(opts: {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities,
+    dataConverter,
     ...(opts.workerOptions?.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
     ...opts.workerOptions,
   });

@@ -220,6 +220,41 @@ describe('a candidate and a recruiter through the API', () => {
   });
 });
 
+describe('the codec endpoint for the Temporal Web UI', () => {
+  it('decodes the encrypted payloads of a real history for staff, and for nobody else', async () => {
+    const positionId = await position();
+    const { getPositionQuery } = await import('../../workflows/position-workflow.js');
+    const handle = stack.client.workflow.getHandle(`position/${positionId}`);
+    await handle.query(getPositionQuery);
+    // The server stores ciphertext: the first payload of the history is encrypted.
+    const history = await handle.fetchHistory();
+    const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    expect(Buffer.from(input.metadata!.encoding!).toString()).toBe('binary/encrypted');
+    expect(Buffer.from(input.data!).toString()).not.toContain(positionId);
+    const body = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(
+            Object.entries(input.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
+          data: Buffer.from(input.data!).toString('base64'),
+        },
+      ],
+    };
+    const decoded = await app.inject({
+      method: 'POST',
+      url: '/codec/decode',
+      headers: { ...auth(tokens.hr), origin: 'http://127.0.0.1:8233' },
+      payload: body,
+    });
+    expect(decoded.statusCode).toBe(200);
+    expect(decoded.headers['access-control-allow-origin']).toBe('http://127.0.0.1:8233');
+    const plain = decoded.json<{ payloads: { data: string }[] }>().payloads[0]!;
+    expect(Buffer.from(plain.data, 'base64').toString()).toContain(positionId);
+    expect((await app.inject({ method: 'POST', url: '/codec/decode', payload: body })).statusCode).toBe(401);
+  });
+});
+
 describe('the role matrix', () => {
   it('answers every route for every role: 401 without a token, 403 for the wrong role, never a 5xx', async () => {
     const cand = await candidate('Chen Jing');

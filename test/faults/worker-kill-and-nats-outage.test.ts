@@ -19,6 +19,7 @@ import { freePort, startNatsServer, type ServerHandle } from '../../scripts/serv
 import { kvCandidateStore } from '../../stores/candidates.js';
 import { kvKeyStore } from '../../stores/keys.js';
 import { loadMasterKey } from '../../stores/master-key.js';
+import { encryptionCodec } from '../../stores/payload-codec.js';
 import { eventually } from '../helpers/application-harness.js';
 import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
 
@@ -37,6 +38,7 @@ const env = () => ({
   TEMPORAL_TASK_QUEUE: taskQueue,
   NATS_URL: `nats://127.0.0.1:${natsPort}`,
   DATA_DIR: dir,
+  MASTER_KEY: inject('masterKey'),
 });
 
 async function startWorker(): Promise<void> {
@@ -63,8 +65,11 @@ beforeAll(async () => {
   await startNats();
   nats = await connectNats(`nats://127.0.0.1:${natsPort}`, 'faults-test');
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection });
-  const config = ConfigSchema.parse({ DATA_DIR: dir });
+  const config = ConfigSchema.parse({ DATA_DIR: dir, MASTER_KEY: inject('masterKey') });
+  client = new Client({
+    connection,
+    dataConverter: { payloadCodecs: [encryptionCodec(loadMasterKey(config))] },
+  });
   const candidates = kvCandidateStore(nats.candidates, kvKeyStore(nats.candidateKeys, loadMasterKey(config)));
   await directory({ people: nats.people, candidates, hr: { name: 'HR', email: 'hr@example.org' } }).putStaff(
     'rec-1',

@@ -3,6 +3,7 @@
  * in a temporary folder, and stops them afterwards, whether the tests passed or not.
  * Time-skipping tests start their own test server per file (see time-skipping.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ declare module 'vitest' {
     natsUrl: string;
     natsPort: number;
     stackDir: string;
+    /** One master key for the run, as one deployment has: every client decodes every payload. */
+    masterKey: string;
   }
 }
 
@@ -64,6 +67,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('natsUrl', `nats://127.0.0.1:${natsPort}`);
     project.provide('natsPort', natsPort);
     project.provide('stackDir', dir);
+    project.provide('masterKey', randomBytes(32).toString('base64'));
   } catch (err) {
     await teardown();
     throw err;

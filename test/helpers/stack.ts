@@ -12,19 +12,18 @@ import { kvCandidateStore } from '../../stores/candidates.js';
 import { objectDocumentStore } from '../../stores/documents.js';
 import { kvKeyStore } from '../../stores/keys.js';
 import { loadMasterKey } from '../../stores/master-key.js';
+import { encryptionCodec } from '../../stores/payload-codec.js';
 import { loadReferenceData } from '../../stores/reference-data.js';
 import { Client, Connection } from '@temporalio/client';
 import { uniqueTaskQueue, workflowBundle } from './temporal.js';
 
-/** A client of the run's real dev server (started in global-setup.ts). */
-export async function devServerClient(): Promise<{
-  client: Client;
-  connection: Connection;
-  address: string;
-}> {
-  const address = inject('temporalAddress');
-  const connection = await Connection.connect({ address });
-  return { client: new Client({ connection, namespace: 'default' }), connection, address };
+/** A client of the run's real dev server (started in global-setup.ts), with the payload codec. */
+export async function devServerClient(
+  masterKey: Buffer,
+): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const dataConverter = { payloadCodecs: [encryptionCodec(masterKey)] };
+  return { client: new Client({ connection, namespace: 'default', dataConverter }), connection };
 }
 
 /**
@@ -41,10 +40,11 @@ export async function realStack(opts: { smtpUrl?: string } = {}) {
     TEMPORAL_TASK_QUEUE: taskQueue,
     NATS_URL: natsUrl,
     DATA_DIR: dataDir,
+    MASTER_KEY: inject('masterKey'),
     ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
   });
   const nats: NatsResources = await connectNats(natsUrl, 'test-stack');
-  const { client, connection } = await devServerClient();
+  const { client, connection } = await devServerClient(loadMasterKey(config));
   const nativeConnection = await NativeConnection.connect({ address });
   const hiring = await createHiringWorker({
     config,

@@ -8,9 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { getApplication, startApplication } from '../../api/applications.js';
 import { freePort } from '../../scripts/servers.js';
+import { ConfigSchema } from '../../schemas/config.js';
+import { loadMasterKey } from '../../stores/master-key.js';
+import { encryptionCodec } from '../../stores/payload-codec.js';
 import { applicationInput } from '../helpers/fixtures.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hiring-start-'));
@@ -29,6 +32,7 @@ async function start(ports: Record<string, number>): Promise<{ child: ChildProce
     env: {
       ...process.env,
       DATA_DIR: dataDir,
+      MASTER_KEY: inject('masterKey'),
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,8 +83,16 @@ describe('npm start', () => {
 
     const address = `127.0.0.1:${ports.TEMPORAL_PORT}`;
     let connection = await Connection.connect({ address });
+    // The worker encrypts payloads with a key derived from the master key under DATA_DIR.
+    const dataConverter = {
+      payloadCodecs: [
+        encryptionCodec(
+          loadMasterKey(ConfigSchema.parse({ DATA_DIR: dataDir, MASTER_KEY: inject('masterKey') })),
+        ),
+      ],
+    };
     const input = applicationInput(Date.now());
-    await startApplication(new Client({ connection }), 'hiring-applications', input);
+    await startApplication(new Client({ connection, dataConverter }), 'hiring-applications', input);
     await connection.close();
 
     expect(await stop(first.child)).toBe(0);
@@ -89,7 +101,9 @@ describe('npm start', () => {
 
     const second = await start(ports);
     connection = await Connection.connect({ address });
-    const view = await getApplication(new Client({ connection }).workflow.getHandle(input.applicationId));
+    const view = await getApplication(
+      new Client({ connection, dataConverter }).workflow.getHandle(input.applicationId),
+    );
     expect(view.status).toBe('submitted');
     await connection.close();
     expect(await stop(second.child)).toBe(0);

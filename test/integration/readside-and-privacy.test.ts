@@ -174,8 +174,9 @@ describe('personal data', () => {
     await transition(handle, recruiter({ type: 'screen', decision: 'shortlist' }));
     const secrets = [name, email, cvText, motivation];
 
-    // Workflow history, every payload decoded.
+    // Workflow history as the server stores it: payloads encrypted by the codec, bytes decoded as text.
     const history = rawText(await handle.fetchHistory());
+    expect(history).toContain('binary/encrypted');
     // Events on the stream.
     const consumer = await stack.nats.js.consumers.get(EVENT_STREAM, {
       filter_subjects: [`hiring.application.${handle.workflowId}.>`],
