@@ -9,10 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDeps } from '../../api/deps.js';
 import { openPosition } from '../../api/positions.js';
 import { buildApp } from '../../api/server.js';
-import { submitApplication } from '../../api/submissions.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { eventually } from '../helpers/application-harness.js';
 import { DAYS } from '../helpers/fixtures.js';
@@ -31,11 +29,10 @@ beforeAll(async () => {
   if (!existsSync('dashboard/dist/index.html'))
     throw new Error('the dashboard is not built: run `npm run build:dashboard`');
   stack = await realStack();
-  const deps = buildDeps(stack.config, stack.nats, stack.client);
-  ({ app } = await buildApp(deps));
+  ({ app } = await buildApp(stack.api));
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  token = await deps.tokens.issue('recruiter', 'rec-1');
+  token = await stack.api.tokens.issue('recruiter', 'rec-1');
   await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
   await openPosition(stack.client, stack.taskQueue, {
     positionId,
@@ -48,26 +45,8 @@ beforeAll(async () => {
     recruiterId: 'rec-1',
   });
   for (const id of ids) {
-    await stack.addCandidate(id, `Candidate ${id}`, `${id}@example.org`);
-    const cv = await stack.documents.put(id, {
-      kind: 'cv',
-      filename: 'cv.pdf',
-      contentType: 'application/pdf',
-      bytes: new Uint8Array(Buffer.from('%PDF-1.4')),
-    });
-    await stack.candidates.addDocument(id, cv);
-    const r = await submitApplication(
-      {
-        client: stack.client,
-        taskQueue: stack.taskQueue,
-        candidates: stack.candidates,
-        keys: stack.keys,
-        submissions: stack.nats.submissions,
-        reference: stack.reference,
-      },
-      { candidateId: id, positionId, submissionKey: `key-${id}` },
-    );
-    expect(r.ok).toBe(true);
+    await stack.candidateWithCv(id);
+    await stack.submit(id, positionId);
   }
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -153,10 +132,7 @@ describe('HR dashboard', () => {
   });
 
   it('shows a candidate their applications in plain language', async () => {
-    const candidateToken = await buildDeps(stack.config, stack.nats, stack.client).tokens.issue(
-      'candidate',
-      ids[0]!,
-    );
+    const candidateToken = await stack.api.tokens.issue('candidate', ids[0]!);
     const page = await browser.newPage();
     await page.goto(base);
     await page.getByLabel('Access token').fill(candidateToken);

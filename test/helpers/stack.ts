@@ -7,13 +7,11 @@ import { directory } from '../../activities/directory.js';
 import { connectNats, type NatsResources } from '../../activities/nats.js';
 import { ConfigSchema, type Config } from '../../schemas/config.js';
 import { createHiringWorker } from '../../workers/worker.js';
+import { buildDeps } from '../../api/deps.js';
+import { submitApplication, type SubmissionDeps } from '../../api/submissions.js';
 import type { ProfilePatch } from '../../schemas/candidate.js';
-import { kvCandidateStore } from '../../stores/candidates.js';
-import { objectDocumentStore } from '../../stores/documents.js';
-import { kvKeyStore } from '../../stores/keys.js';
 import { loadMasterKey } from '../../stores/master-key.js';
 import { encryptionCodec } from '../../stores/payload-codec.js';
-import { loadReferenceData } from '../../stores/reference-data.js';
 import { Client, Connection } from '@temporalio/client';
 import { uniqueTaskQueue, workflowBundle } from './temporal.js';
 
@@ -53,15 +51,22 @@ export async function realStack(opts: { smtpUrl?: string } = {}) {
     workerOptions: { workflowBundle: await workflowBundle() },
   });
   const running = hiring.worker.run();
-  const keys = kvKeyStore(nats.candidateKeys, loadMasterKey(config));
-  const candidates = kvCandidateStore(nats.candidates, keys);
-  const documents = objectDocumentStore(nats.documents, keys);
+  // The API's own dependencies, so tests use the stores exactly as the API does.
+  const api = buildDeps(config, nats, client);
+  const { keys, candidates, documents, reference } = api;
+  const submissionDeps: SubmissionDeps = {
+    client,
+    taskQueue,
+    candidates,
+    keys,
+    submissions: nats.submissions,
+    reference,
+  };
   const people = directory({
     people: nats.people,
     candidates,
     hr: { name: 'Human Resources', email: config.HR_MAILBOX },
   });
-  const reference = loadReferenceData();
 
   /** A confirmed candidate with a profile, as the API would leave one. */
   async function addCandidate(candidateId: string, name: string, email: string, profile: ProfilePatch = {}) {
@@ -74,8 +79,37 @@ export async function realStack(opts: { smtpUrl?: string } = {}) {
     });
   }
 
+  /** A confirmed candidate with a CV on the profile; returns the CV's reference. */
+  async function candidateWithCv(candidateId: string, profile: ProfilePatch = {}) {
+    await addCandidate(candidateId, `Candidate ${candidateId}`, `${candidateId}@example.org`, profile);
+    const cv = await documents.put(candidateId, {
+      kind: 'cv',
+      filename: 'cv.pdf',
+      contentType: 'application/pdf',
+      bytes: new Uint8Array(Buffer.from(`%PDF-1.7 CV of ${candidateId}`)),
+    });
+    await candidates.addDocument(candidateId, cv);
+    return cv;
+  }
+
+  /** Submits through the real submission path and returns the application's handle. */
+  async function submit(candidateId: string, positionId: string, answers: Record<string, string> = {}) {
+    const r = await submitApplication(submissionDeps, {
+      candidateId,
+      positionId,
+      answers,
+      submissionKey: `key-${candidateId}-${positionId}`,
+    });
+    if (!r.ok) throw new Error(`submission refused: ${JSON.stringify(r.problems)}`);
+    return client.workflow.getHandle(r.applicationId);
+  }
+
   return {
     config,
+    api,
+    submissionDeps,
+    candidateWithCv,
+    submit,
     client,
     nats,
     directory: people,
@@ -87,6 +121,7 @@ export async function realStack(opts: { smtpUrl?: string } = {}) {
     taskQueue,
     dataDir,
     async stop() {
+      api.mailer.close();
       hiring.worker.shutdown();
       await running;
       hiring.close();

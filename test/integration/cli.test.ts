@@ -3,10 +3,8 @@ import { execFile } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDeps } from '../../api/deps.js';
 import { openPosition } from '../../api/positions.js';
 import { buildApp } from '../../api/server.js';
-import { submitApplication } from '../../api/submissions.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { eventually } from '../helpers/application-harness.js';
 import { DAYS } from '../helpers/fixtures.js';
@@ -22,11 +20,10 @@ const candidates = [0, 1, 2, 3].map((i) => `cli${run}c${i}`);
 
 beforeAll(async () => {
   stack = await realStack();
-  const deps = buildDeps(stack.config, stack.nats, stack.client);
-  ({ app } = await buildApp(deps));
+  ({ app } = await buildApp(stack.api));
   await app.listen({ host: '127.0.0.1', port: 0 });
   api = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  token = await deps.tokens.issue('recruiter', 'rec-1');
+  token = await stack.api.tokens.issue('recruiter', 'rec-1');
   await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
   await openPosition(stack.client, stack.taskQueue, {
     positionId,
@@ -39,26 +36,8 @@ beforeAll(async () => {
     recruiterId: 'rec-1',
   });
   for (const id of candidates) {
-    await stack.addCandidate(id, `Candidate ${id}`, `${id}@example.org`);
-    const cv = await stack.documents.put(id, {
-      kind: 'cv',
-      filename: 'cv.pdf',
-      contentType: 'application/pdf',
-      bytes: new Uint8Array(Buffer.from('%PDF-1.4 cv')),
-    });
-    await stack.candidates.addDocument(id, cv);
-    const r = await submitApplication(
-      {
-        client: stack.client,
-        taskQueue: stack.taskQueue,
-        candidates: stack.candidates,
-        keys: stack.keys,
-        submissions: stack.nats.submissions,
-        reference: stack.reference,
-      },
-      { candidateId: id, positionId, submissionKey: `key-${id}` },
-    );
-    expect(r.ok).toBe(true);
+    await stack.candidateWithCv(id);
+    await stack.submit(id, positionId);
   }
 });
 afterAll(async () => {

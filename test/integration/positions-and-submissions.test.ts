@@ -29,14 +29,7 @@ const run = `${process.pid}${Date.now() % 100000}`;
 beforeAll(async () => {
   smtp = await startSmtpServer();
   stack = await realStack({ smtpUrl: smtp.url });
-  deps = {
-    client: stack.client,
-    taskQueue: stack.taskQueue,
-    candidates: stack.candidates,
-    keys: stack.keys,
-    submissions: stack.nats.submissions,
-    reference: stack.reference,
-  };
+  deps = stack.submissionDeps;
   await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
 });
 afterAll(async () => {
@@ -62,17 +55,7 @@ function draft(overrides: Partial<PositionDraftInput> = {}): PositionDraftInput 
 
 const pdf = (text: string) => new Uint8Array(Buffer.from(`%PDF-1.7\n${text}\n%%EOF`));
 
-async function candidateWithCv(id: string, profile = {}) {
-  await stack.addCandidate(id, `Candidate ${id}`, `${id}@example.org`, profile);
-  const cv = await stack.documents.put(id, {
-    kind: 'cv',
-    filename: 'cv.pdf',
-    contentType: 'application/pdf',
-    bytes: pdf(id),
-  });
-  await stack.candidates.addDocument(id, cv);
-  return cv;
-}
+const candidateWithCv = (id: string, profile = {}) => stack.candidateWithCv(id, profile);
 
 describe('positions', () => {
   it('are found by duty station, contract type and words, and closed ones only by recruiters', async () => {

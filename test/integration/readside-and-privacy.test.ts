@@ -44,14 +44,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const deps = () => ({
-  client: stack.client,
-  taskQueue: stack.taskQueue,
-  candidates: stack.candidates,
-  keys: stack.keys,
-  submissions: stack.nats.submissions,
-  reference: stack.reference,
-});
+const deps = () => stack.submissionDeps;
 
 async function apply(candidateId: string, name: string, cvText: string, motivation = 'Because it matters.') {
   await stack.addCandidate(candidateId, name, `${candidateId}@example.org`, { nationality: 'BE' });
