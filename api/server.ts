@@ -445,6 +445,33 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     },
   );
 
+  // ---- Timelines from the read side (built from the event stream)
+
+  const readSide = () => {
+    if (!deps.projections) throw new HttpError(404, 'the read side is not running here');
+    return deps.projections;
+  };
+  r.get(
+    '/applications/:positionId/:candidateId/events',
+    { config: { access: STAFF }, schema: { params: AppParams } },
+    async (req) => {
+      const record = await readSide().application(
+        applicationWorkflowId(req.params.positionId, req.params.candidateId),
+      );
+      if (!record) throw new HttpError(404, 'no events for this application yet');
+      return record;
+    },
+  );
+  r.get(
+    '/positions/:positionId/events',
+    { config: { access: STAFF }, schema: { params: z.object({ positionId: Id }) } },
+    async (req) => {
+      const record = await readSide().position(req.params.positionId);
+      if (!record) throw new HttpError(404, 'no events for this position yet');
+      return record;
+    },
+  );
+
   // ---- HR figures and the live feed
 
   r.get('/figures', { config: { access: STAFF } }, async () => {

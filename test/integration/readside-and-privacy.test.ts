@@ -15,6 +15,7 @@ import { kvExamSeats } from '../../activities/exam-booking.js';
 import { EVENT_STREAM } from '../../schemas/events.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { ProjectionStore, rebuild, runProjector } from '../../readside/projector.js';
+import { buildApp } from '../../api/server.js';
 import { figures } from '../../readside/projection.js';
 import { eventually } from '../helpers/application-harness.js';
 import { candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
@@ -141,6 +142,23 @@ describe('read side', () => {
     expect(new Set(liveHired!.timeline.map((t) => t.seq)).size).toBe(onStream);
     expect(liveHired!.timeInStageMs.submitted).toBeGreaterThanOrEqual(0);
     expect(liveRejected!.closedAt).toBeDefined();
+
+    // The API serves the timelines from the read side.
+    const { app } = await buildApp({ ...stack.api, projections: live });
+    const token = await stack.api.tokens.issue('hr', 'hr-1');
+    const res = await app.inject({
+      method: 'GET',
+      url: `/applications/${positionId}/${hired}/events`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.json<{ timeline: unknown[] }>().timeline).toHaveLength(onStream);
+    const pos = await app.inject({
+      method: 'GET',
+      url: `/positions/${positionId}/events`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(pos.json<{ timeline: { type: string }[] }>().timeline[0]?.type).toBe('position.opened');
+    await app.close();
 
     const fresh = await ProjectionStore.open(stack.nats, `proj_rebuild_${run}`);
     await rebuild(stack.nats, fresh);
