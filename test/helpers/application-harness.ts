@@ -15,15 +15,7 @@ export type ApplicationHandle = WorkflowHandle<typeof applicationWorkflow>;
 
 /** A worker on fake activities, running for the whole test file, and small verbs for the tests. */
 export async function applicationHarness(env: TestWorkflowEnvironment, opts: { capacity?: number } = {}) {
-  const fake = fakeActivities(opts);
-  const taskQueue = uniqueTaskQueue('applications');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: fake.activities,
-  });
-  const running = worker.run();
+  const { fake, taskQueue, stop } = await fakeWorker(env, 'applications', opts);
   const settled = (handle: ApplicationHandle) =>
     eventually(
       () => handle.query(getApplicationQuery),
@@ -61,10 +53,7 @@ export async function applicationHarness(env: TestWorkflowEnvironment, opts: { c
       const events = (await handle.fetchHistory()).events ?? [];
       return events.slice(from).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes')) ?? 'unknown');
     },
-    async stop(): Promise<void> {
-      worker.shutdown();
-      await running;
-    },
+    stop,
   };
 }
 
@@ -95,4 +84,29 @@ export async function eventually<T>(
       throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A worker on fake activities for a time-skipping test file; `stop` shuts it down. */
+export async function fakeWorker(
+  env: TestWorkflowEnvironment,
+  name: string,
+  opts: { capacity?: number } = {},
+) {
+  const fake = fakeActivities(opts);
+  const taskQueue = uniqueTaskQueue(name);
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: fake.activities,
+  });
+  const running = worker.run();
+  return {
+    fake,
+    taskQueue,
+    stop: async (): Promise<void> => {
+      worker.shutdown();
+      await running;
+    },
+  };
 }

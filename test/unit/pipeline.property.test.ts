@@ -114,6 +114,19 @@ const step = fc.oneof(
   },
 );
 
+/** The seat the exam activity would have booked: the pure rules take it as given. */
+function seatFor(req: TransitionRequest, now: number) {
+  if (req.command.type !== 'schedule_exam') return undefined;
+  const startsAt = new Date(now + DAYS(10)).toISOString();
+  return {
+    sessionId: req.command.sessionId,
+    dutyStation: 'NBO' as const,
+    startsAt,
+    durationMinutes: 120,
+    seat: 3,
+  };
+}
+
 function fresh(): ApplicationState {
   const input = applicationInput(T0, { candidateId: 'cand-prop' });
   return pipeline.start({
@@ -148,17 +161,7 @@ describe('the stage rules hold for any sequence of requests and clocks', () => {
               expect(reason.length).toBeGreaterThan(10);
               continue;
             }
-            const booking =
-              req.command.type === 'schedule_exam'
-                ? {
-                    sessionId: req.command.sessionId,
-                    dutyStation: 'NBO' as const,
-                    startsAt: new Date(now + DAYS(10)).toISOString(),
-                    durationMinutes: 120,
-                    seat: 3,
-                  }
-                : undefined;
-            state = pipeline.apply(state, req, now, booking).state;
+            state = pipeline.apply(state, req, now, seatFor(req, now)).state;
             // Only the roles the rules allow ever change an application.
             expect(['recruiter', 'candidate', 'hr']).toContain(req.actor.role);
             if (req.actor.role === 'candidate') expect(req.actor.id).toBe('cand-prop');
@@ -208,17 +211,7 @@ describe('the stage rules hold for any sequence of requests and clocks', () => {
         } else {
           const req = TransitionRequestSchema.parse({ actor: s.actor, command: s.command });
           if (pipeline.refusal(state, req, now)) continue;
-          const booking =
-            req.command.type === 'schedule_exam'
-              ? {
-                  sessionId: 'S1',
-                  dutyStation: 'NBO' as const,
-                  startsAt: new Date(now + DAYS(10)).toISOString(),
-                  durationMinutes: 120,
-                  seat: 1,
-                }
-              : undefined;
-          state = pipeline.apply(state, req, now, booking).state;
+          state = pipeline.apply(state, req, now, seatFor(req, now)).state;
         }
         reached.add(state.status);
       }

@@ -1,34 +1,22 @@
 /** The position workflow under the time-skipping server: its deadline closes it, by its own timer. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Position } from '../../schemas/position.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { getPositionQuery, positionUpdate, positionWorkflow } from '../../workflows/position-workflow.js';
-import { eventually, refusalOf } from '../helpers/application-harness.js';
-import { fakeActivities } from '../helpers/fake-activities.js';
+import { eventually, fakeWorker, refusalOf } from '../helpers/application-harness.js';
 import { DAYS } from '../helpers/fixtures.js';
-import { timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { timeSkippingEnv } from '../helpers/temporal.js';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-const fake = fakeActivities();
-const taskQueue = uniqueTaskQueue('positions');
+let w: Awaited<ReturnType<typeof fakeWorker>>;
 
 beforeAll(async () => {
   env = await timeSkippingEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: fake.activities,
-  });
-  running = worker.run();
+  w = await fakeWorker(env, 'positions');
 });
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await w?.stop();
   await env?.teardown();
 });
 
@@ -55,7 +43,7 @@ async function open(daysAhead: number) {
     policy: {},
   };
   const handle = await env.client.workflow.start(positionWorkflow, {
-    taskQueue,
+    taskQueue: w.taskQueue,
     workflowId: `position/${position.positionId}`,
     args: [position],
   });
@@ -100,10 +88,9 @@ describe('position workflow', () => {
     await handle.executeUpdate(positionUpdate, { args: [{ actor: recruiter, command: { type: 'fill' } }] });
     const final = await handle.result();
     expect(final.status).toBe('filled');
-    expect(fake.closedPositions).toContain(`${final.position.positionId}:filled`);
-    expect(fake.events.filter((e) => e.positionId === final.position.positionId).map((e) => e.type)).toEqual([
-      'position.opened',
-      'position.filled',
-    ]);
+    expect(w.fake.closedPositions).toContain(`${final.position.positionId}:filled`);
+    expect(
+      w.fake.events.filter((e) => e.positionId === final.position.positionId).map((e) => e.type),
+    ).toEqual(['position.opened', 'position.filled']);
   });
 });
