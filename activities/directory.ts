@@ -2,6 +2,7 @@ import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
 import type { Recipient } from '../schemas/effects.js';
 import type { CandidateStore } from '../stores/candidates.js';
+import { kvToken } from '../stores/kv.js';
 
 export const ContactSchema = z.object({ name: z.string().min(1).max(200), email: z.email() });
 export type Contact = z.infer<typeof ContactSchema>;
@@ -21,7 +22,7 @@ export class UnknownRecipient extends Error {
 }
 
 export function directory(opts: { people: KV; candidates: CandidateStore; hr: Contact }): Directory {
-  const key = (id: string) => `recruiter.${id.replaceAll(/[^A-Za-z0-9_-]/g, '_')}`;
+  const key = (id: string) => `recruiter.${kvToken(id)}`;
   return {
     async lookup(recipient) {
       if (recipient.kind === 'hr') return opts.hr;

@@ -7,6 +7,7 @@ import {
   type ExamSessionRecord,
   type SeatBooking,
 } from '../schemas/exam.js';
+import { isCasConflict, kvToken } from '../stores/kv.js';
 
 /** A broken business rule (full session, unknown session): retrying cannot help. */
 export class ExamBookingRefused extends Error {
@@ -25,7 +26,6 @@ export interface ExamSeats {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const key = (sessionId: string) => `session.${sessionId}`;
-const seatKey = (applicationId: string) => applicationId.replaceAll(/[^A-Za-z0-9_-]/g, '_');
 
 /**
  * Exam sessions in a NATS key-value bucket, one key per session, changed only by compare-and-set on
@@ -58,7 +58,7 @@ export function kvExamSeats(kv: KV, maxAttempts = 200): ExamSeats {
         await kv.update(key(sessionId), encoder.encode(JSON.stringify(next)), current.revision);
         return result;
       } catch (err) {
-        if (!isWrongRevision(err)) throw err;
+        if (!isCasConflict(err)) throw err;
         // Someone else changed the session first: back off a little, then try again.
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * attempt)));
       }
@@ -99,7 +99,7 @@ export function kvExamSeats(kv: KV, maxAttempts = 200): ExamSeats {
           durationMinutes: record.durationMinutes,
           seat,
         });
-        const mine = record.seats[seatKey(applicationId)];
+        const mine = record.seats[kvToken(applicationId)];
         if (mine !== undefined) return { result: booking(mine) };
         if (Object.keys(record.seats).length >= record.capacity) {
           throw new ExamBookingRefused(
@@ -111,7 +111,7 @@ export function kvExamSeats(kv: KV, maxAttempts = 200): ExamSeats {
         let seat = 1;
         while (taken.has(seat)) seat += 1;
         return {
-          next: { ...record, seats: { ...record.seats, [seatKey(applicationId)]: seat } },
+          next: { ...record, seats: { ...record.seats, [kvToken(applicationId)]: seat } },
           result: booking(seat),
         };
       });
@@ -119,17 +119,11 @@ export function kvExamSeats(kv: KV, maxAttempts = 200): ExamSeats {
 
     async release(sessionId, applicationId) {
       await change(sessionId, (record) => {
-        if (record.seats[seatKey(applicationId)] === undefined) return { result: undefined };
+        if (record.seats[kvToken(applicationId)] === undefined) return { result: undefined };
         const seats = { ...record.seats };
-        delete seats[seatKey(applicationId)];
+        delete seats[kvToken(applicationId)];
         return { next: { ...record, seats }, result: undefined };
       });
     },
   };
-}
-
-function isWrongRevision(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  return /wrong last sequence|revision/i.test(err.message) || code === 10071 || code === '10071';
 }

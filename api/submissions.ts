@@ -15,6 +15,7 @@ import type { ReferenceData } from '../stores/reference-data.js';
 import { startApplication } from './applications.js';
 import { eligibilityProblems, type FieldProblem } from './eligibility.js';
 import { getPosition } from './positions.js';
+import { kvToken } from '../stores/kv.js';
 
 export const SubmissionSchema = z.object({
   candidateId: z.string().min(1).max(64),
@@ -157,7 +158,7 @@ export async function readSubmission(
   };
 }
 
-const storeKey = (applicationId: string) => `submission.${applicationId.replaceAll(/[^A-Za-z0-9_-]/g, '_')}`;
+const storeKey = (applicationId: string) => `submission.${kvToken(applicationId)}`;
 
 async function readStored(deps: Pick<SubmissionDeps, 'submissions'>, applicationId: string) {
   const entry = await deps.submissions.get(storeKey(applicationId));

@@ -11,8 +11,7 @@ import {
   type ApplicationRecord,
   type PositionRecord,
 } from './projection.js';
-
-const safe = (id: string) => id.replaceAll(/[^A-Za-z0-9_-]/g, '_');
+import { isCasConflict, kvToken } from '../stores/kv.js';
 
 /** Projections in a NATS key-value bucket, one key per application and per position. */
 export class ProjectionStore {
@@ -23,12 +22,12 @@ export class ProjectionStore {
   }
 
   async application(applicationId: string): Promise<ApplicationRecord | undefined> {
-    const e = await this.kv.get(`application.${safe(applicationId)}`);
+    const e = await this.kv.get(`application.${kvToken(applicationId)}`);
     return e && e.operation === 'PUT' ? ApplicationRecordSchema.parse(e.json()) : undefined;
   }
 
   async position(positionId: string): Promise<PositionRecord | undefined> {
-    const e = await this.kv.get(`position.${safe(positionId)}`);
+    const e = await this.kv.get(`position.${kvToken(positionId)}`);
     return e && e.operation === 'PUT' ? PositionRecordSchema.parse(e.json()) : undefined;
   }
 
@@ -47,8 +46,8 @@ export class ProjectionStore {
     for (;;) {
       const key =
         'applicationId' in event
-          ? `application.${safe(event.applicationId)}`
-          : `position.${safe(event.positionId)}`;
+          ? `application.${kvToken(event.applicationId)}`
+          : `position.${kvToken(event.positionId)}`;
       const entry = await this.kv.get(key);
       const exists = entry && entry.operation === 'PUT';
       const next =
@@ -69,7 +68,7 @@ export class ProjectionStore {
         else await this.kv.create(key, JSON.stringify(next));
         return;
       } catch (err) {
-        if (!(err instanceof Error && /wrong last sequence|exists/i.test(err.message))) throw err;
+        if (!isCasConflict(err)) throw err;
       }
     }
   }

@@ -49,10 +49,6 @@ export const DUTY_STATIONS = {
 export const DutyStationSchema = z.enum(Object.keys(DUTY_STATIONS) as [keyof typeof DUTY_STATIONS]);
 export type DutyStation = z.infer<typeof DutyStationSchema>;
 
-export function dutyStation(id: DutyStation): (typeof DUTY_STATIONS)[DutyStation] {
-  return DUTY_STATIONS[id];
-}
-
 export const ContractTypeSchema = z.enum([
   'fixed_term',
   'project_fixed_term',

@@ -12,6 +12,7 @@ import {
 } from '../schemas/candidate.js';
 import { open, seal } from './crypto.js';
 import type { KeyStore } from './keys.js';
+import { isCasConflict, kvToken } from './kv.js';
 
 /** The stored record: identity and state in clear, everything personal sealed with the candidate's key. */
 const RecordSchema = z.object({
@@ -48,7 +49,7 @@ export interface CandidateStore {
 const CODE_TTL_MS = 24 * 60 * 60 * 1000;
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 const emailKey = (email: string) => `email.${hash(email.trim().toLowerCase())}`;
-const recordKey = (id: string) => `candidate.${id.replaceAll(/[^A-Za-z0-9_-]/g, '_')}`;
+const recordKey = (id: string) => `candidate.${kvToken(id)}`;
 
 /**
  * Candidates in a NATS key-value bucket: the same server the engine already runs, durable on disk,
@@ -94,7 +95,7 @@ export function kvCandidateStore(
         await kv.update(recordKey(candidateId), JSON.stringify(record), current.revision);
         return next;
       } catch (err) {
-        if (!(err instanceof Error && /wrong last sequence/i.test(err.message))) throw err;
+        if (!isCasConflict(err)) throw err;
       }
     }
   }

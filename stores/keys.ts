@@ -1,6 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import { randomBytes } from 'node:crypto';
 import { open, seal } from './crypto.js';
+import { kvToken } from './kv.js';
 
 /**
  * One data key per candidate, for crypto-shredding: personal data is sealed with the candidate's key
@@ -20,14 +21,12 @@ export class KeyDestroyed extends Error {
   override readonly name = 'KeyDestroyed';
 }
 
-const safe = (id: string) => id.replaceAll(/[^A-Za-z0-9_-]/g, '_');
-
 export function kvKeyStore(kv: KV, masterKey: Buffer): KeyStore {
   const cache = new Map<string, Buffer>();
   const existing = async (candidateId: string) => {
     const hit = cache.get(candidateId);
     if (hit) return hit;
-    const entry = await kv.get(`key.${safe(candidateId)}`);
+    const entry = await kv.get(`key.${kvToken(candidateId)}`);
     if (!entry || entry.operation !== 'PUT') return undefined;
     const key = open(masterKey, entry.string(), `key:${candidateId}`);
     cache.set(candidateId, key);
@@ -40,7 +39,7 @@ export function kvKeyStore(kv: KV, masterKey: Buffer): KeyStore {
       if (found) return found;
       const key = randomBytes(32);
       try {
-        await kv.create(`key.${safe(candidateId)}`, seal(masterKey, key, `key:${candidateId}`));
+        await kv.create(`key.${kvToken(candidateId)}`, seal(masterKey, key, `key:${candidateId}`));
       } catch {
         // Someone created it first: use theirs.
         const theirs = await existing(candidateId);
@@ -52,7 +51,7 @@ export function kvKeyStore(kv: KV, masterKey: Buffer): KeyStore {
     },
     async destroy(candidateId) {
       cache.delete(candidateId);
-      await kv.purge(`key.${safe(candidateId)}`);
+      await kv.purge(`key.${kvToken(candidateId)}`);
     },
   };
 }
