@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { TransitionRequestInput } from '../schemas/application.js';
 import { transitionSignal } from '../workflows/application-workflow.js';
+import { applicationsQuery } from '../schemas/search-attributes.js';
 
 export interface ApplicationCloser {
   /** Closes every application still in progress for a position; returns how many it signalled. */
@@ -28,8 +29,9 @@ export function temporalApplicationCloser(client: Client, passes = 5): Applicati
       };
       for (let pass = 0; pass < passes; pass++) {
         let found = 0;
-        const query = `WorkflowType = 'applicationWorkflow' AND PositionId = '${positionId}' AND ExecutionStatus = 'Running'`;
-        for await (const wf of client.workflow.list({ query })) {
+        for await (const wf of client.workflow.list({
+          query: applicationsQuery({ positionId, running: true }),
+        })) {
           if (signalled.has(wf.workflowId)) continue;
           found += 1;
           try {

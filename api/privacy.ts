@@ -19,6 +19,7 @@ import {
   candidateRetentionWorkflow,
   retentionWorkflowId,
 } from '../workflows/retention-workflow.js';
+import { applicationsQuery } from '../schemas/search-attributes.js';
 
 export interface PrivacyDeps {
   client: Client;
@@ -30,8 +31,7 @@ export interface PrivacyDeps {
 
 async function applicationIdsOf(client: Client, candidateId: string, onlyRunning = false): Promise<string[]> {
   const ids: string[] = [];
-  const running = onlyRunning ? ` AND ExecutionStatus = 'Running'` : '';
-  const query = `WorkflowType = 'applicationWorkflow' AND CandidateId = '${candidateId.replaceAll("'", '')}'${running}`;
+  const query = applicationsQuery({ candidateId, running: onlyRunning });
   for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
   return ids;
 }

@@ -27,6 +27,8 @@ import {
   COMMAND_ROLES,
   CommandSchema,
   applicationWorkflowId,
+  SlaStatusSchema,
+  type ApplicationSummary,
   type Role,
 } from '../schemas/application.js';
 import { AccountRequestSchema, ProfilePatchSchema } from '../schemas/candidate.js';
@@ -41,6 +43,7 @@ import {
   PositionIdAttribute,
   SlaStatusAttribute,
   StageAttribute,
+  applicationsQuery,
 } from '../schemas/search-attributes.js';
 import type { CandidateStore } from '../stores/candidates.js';
 import type { DocumentStore } from '../stores/documents.js';
@@ -357,7 +360,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
           positionId: Id.optional(),
           dutyStation: DutyStationSchema.optional(),
           deadlineBefore: z.iso.datetime({ offset: true }).optional(),
-          sla: z.enum(['ok', 'reminded', 'escalated']).optional(),
+          sla: SlaStatusSchema.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().regex(/^\d+$/).optional(),
         }),
@@ -366,29 +369,26 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     async (req) => {
       const q = req.query;
       const p = who(req);
-      // Values are enums or checked ids: safe inside the visibility query.
-      const clauses = [`WorkflowType = 'applicationWorkflow'`];
-      if (p.role === 'candidate') clauses.push(`CandidateId = '${p.subject.replaceAll("'", '')}'`);
-      if (q.stage) clauses.push(`Stage = '${q.stage}'`);
-      if (q.positionId) clauses.push(`PositionId = '${q.positionId}'`);
-      if (q.dutyStation) clauses.push(`DutyStation = '${q.dutyStation}'`);
-      if (q.deadlineBefore) clauses.push(`NextDeadline <= '${new Date(q.deadlineBefore).toISOString()}'`);
-      if (q.sla) clauses.push(`SlaStatus = '${q.sla}'`);
+      // A candidate sees their own applications only.
+      const query = applicationsQuery({
+        ...q,
+        ...(p.role === 'candidate' ? { candidateId: p.subject } : {}),
+      });
       const skip = Number(q.cursor ?? 0);
-      const items = [];
+      const items: ApplicationSummary[] = [];
       let index = 0;
-      for await (const wf of deps.client.workflow.list({ query: clauses.join(' AND ') })) {
+      for await (const wf of deps.client.workflow.list({ query })) {
         if (index++ < skip) continue;
         if (items.length === q.limit) break;
         const a = wf.typedSearchAttributes;
         items.push({
           applicationId: wf.workflowId,
-          stage: a.get(StageAttribute) ?? 'submitted',
+          stage: ApplicationStatusSchema.catch('submitted').parse(a.get(StageAttribute)),
           positionId: a.get(PositionIdAttribute) ?? '',
           candidateId: a.get(CandidateIdAttribute) ?? '',
           dutyStation: a.get(DutyStationAttribute) ?? '',
           nextDeadline: a.get(NextDeadlineAttribute)?.toISOString() ?? null,
-          sla: a.get(SlaStatusAttribute) ?? 'ok',
+          sla: SlaStatusSchema.catch('ok').parse(a.get(SlaStatusAttribute)),
           submittedAt: wf.startTime.toISOString(),
         });
       }

@@ -5,7 +5,12 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { ApplicationStatusSchema, type ApplicationView, type CommandInput } from '../schemas/application.js';
+import {
+  ApplicationStatusSchema,
+  type ApplicationSummary,
+  type ApplicationView,
+  type CommandInput,
+} from '../schemas/application.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -380,25 +385,18 @@ function positionChange(
   };
 }
 
-interface ListedApplication {
-  applicationId: string;
-  stage: string;
-  dutyStation: string;
-  nextDeadline: string | null;
-}
-
-async function listApplications(ctx: Ctx, v: Values, all = false): Promise<ListedApplication[]> {
+async function listApplications(ctx: Ctx, v: Values, all = false): Promise<ApplicationSummary[]> {
   const q = new URLSearchParams();
   if (opt(v, 'stage')) q.set('stage', opt(v, 'stage')!);
   if (opt(v, 'position')) q.set('positionId', opt(v, 'position')!);
   if (opt(v, 'station')) q.set('dutyStation', opt(v, 'station')!);
   if (opt(v, 'deadline-before')) q.set('deadlineBefore', opt(v, 'deadline-before')!);
   q.set('limit', opt(v, 'limit') ?? '50');
-  const items: ListedApplication[] = [];
+  const items: ApplicationSummary[] = [];
   let cursor: string | null = null;
   do {
     if (cursor) q.set('cursor', cursor);
-    const page: { items: ListedApplication[]; nextCursor: string | null } = await ctx.call(
+    const page: { items: ApplicationSummary[]; nextCursor: string | null } = await ctx.call(
       'GET',
       `/applications?${q.toString()}`,
     );

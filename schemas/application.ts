@@ -264,3 +264,20 @@ export function applicationWorkflowId(positionId: string, candidateId: string): 
 }
 
 export const APPLICATION_TASK_QUEUE = 'hiring-applications';
+
+/** Where an application stands against its service level: reminded in this stage, or escalated to HR. */
+export const SlaStatusSchema = z.enum(['ok', 'reminded', 'escalated']);
+export type SlaStatus = z.infer<typeof SlaStatusSchema>;
+
+/** One application in a list: what visibility holds for it, no query to the workflow. */
+export const ApplicationSummarySchema = z.object({
+  applicationId: z.string(),
+  stage: ApplicationStatusSchema,
+  positionId: z.string(),
+  candidateId: z.string(),
+  dutyStation: z.string(),
+  nextDeadline: z.string().nullable(),
+  sla: SlaStatusSchema,
+  submittedAt: z.string(),
+});
+export type ApplicationSummary = z.infer<typeof ApplicationSummarySchema>;

@@ -29,3 +29,33 @@ export const SEARCH_ATTRIBUTES = [
   CandidateIdAttribute,
   SlaStatusAttribute,
 ];
+
+export interface ApplicationFilter {
+  candidateId?: string;
+  positionId?: string;
+  stage?: string;
+  dutyStation?: string;
+  /** An instant: applications whose next deadline falls at or before it. */
+  deadlineBefore?: string;
+  sla?: string;
+  /** Only applications still in progress. */
+  running?: boolean;
+}
+
+/**
+ * The visibility query for applications, built in one place: every value is quoted here, with
+ * quotes stripped, so no caller can break out of the query whatever id it passes.
+ */
+export function applicationsQuery(f: ApplicationFilter = {}): string {
+  const q = (v: string) => `'${v.replaceAll("'", '')}'`;
+  const clauses = [`WorkflowType = 'applicationWorkflow'`];
+  if (f.candidateId) clauses.push(`${CandidateIdAttribute.name} = ${q(f.candidateId)}`);
+  if (f.positionId) clauses.push(`${PositionIdAttribute.name} = ${q(f.positionId)}`);
+  if (f.stage) clauses.push(`${StageAttribute.name} = ${q(f.stage)}`);
+  if (f.dutyStation) clauses.push(`${DutyStationAttribute.name} = ${q(f.dutyStation)}`);
+  if (f.deadlineBefore)
+    clauses.push(`${NextDeadlineAttribute.name} <= ${q(new Date(f.deadlineBefore).toISOString())}`);
+  if (f.sla) clauses.push(`${SlaStatusAttribute.name} = ${q(f.sla)}`);
+  if (f.running) clauses.push(`ExecutionStatus = 'Running'`);
+  return clauses.join(' AND ');
+}

@@ -46,13 +46,17 @@ export async function waitForPort(port: number, timeoutMs: number, child?: Child
 }
 
 /** Refuses to start on a port that something else holds: we would talk to the wrong server. */
-export async function ensurePortFree(port: number, what: string): Promise<void> {
-  const free = await new Promise<boolean>((resolve) => {
+/** True when nothing listens on the port on loopback. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
     const srv = createServer();
     srv.once('error', () => resolve(false));
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
-  if (!free)
+}
+
+export async function ensurePortFree(port: number, what: string): Promise<void> {
+  if (!(await portIsFree(port)))
     throw new Error(`port ${port} for ${what} is already in use (is another \`npm start\` running?)`);
 }
 

@@ -10,6 +10,7 @@ import { createMailer } from '../activities/mailer.js';
 import type { NatsResources } from '../activities/nats.js';
 import { temporalApplicationCloser } from '../activities/position-closing.js';
 import type { Config } from '../schemas/config.js';
+import { applicationsQuery } from '../schemas/search-attributes.js';
 import { kvCandidateStore } from '../stores/candidates.js';
 import { kvKeyStore } from '../stores/keys.js';
 import { loadMasterKey } from '../stores/master-key.js';
@@ -64,9 +65,7 @@ export async function createHiringWorker(opts: {
     applications: temporalApplicationCloser(client),
     retention: {
       async eraseIfInactive(candidateId) {
-        const { count } = await client.workflow.count(
-          `WorkflowType = 'applicationWorkflow' AND CandidateId = '${candidateId.replaceAll("'", '')}' AND ExecutionStatus = 'Running'`,
-        );
+        const { count } = await client.workflow.count(applicationsQuery({ candidateId, running: true }));
         if (count > 0) return 'active';
         await candidates.erase(candidateId);
         return 'erased';

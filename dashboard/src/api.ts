@@ -1,16 +1,7 @@
 // The dashboard's only way to the system: the HTTP API, with the signed-in person's token.
-import type { ApplicationView, CommandInput } from '../../schemas/application.js';
+import type { ApplicationSummary, ApplicationView, CommandInput } from '../../schemas/application.js';
 
-export interface ApplicationSummary {
-  applicationId: string;
-  stage: ApplicationView['status'];
-  positionId: string;
-  candidateId: string;
-  dutyStation: string;
-  nextDeadline: string | null;
-  sla: 'ok' | 'reminded' | 'escalated';
-  submittedAt: string;
-}
+export type { ApplicationSummary };
 
 export interface PositionSummary {
   positionId: string;

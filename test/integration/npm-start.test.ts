@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { getApplication, startApplication } from '../../api/applications.js';
-import { freePort } from '../../scripts/servers.js';
+import { freePort, portIsFree } from '../../scripts/servers.js';
 import { ConfigSchema } from '../../schemas/config.js';
 import { loadMasterKey } from '../../stores/master-key.js';
 import { encryptionCodec } from '../../stores/payload-codec.js';
@@ -18,14 +18,6 @@ import { applicationInput } from '../helpers/fixtures.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hiring-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
 
 async function start(ports: Record<string, number>): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
