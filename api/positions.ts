@@ -12,6 +12,7 @@ import {
   type Position,
   type PositionDraftInput,
   type PositionRequestInput,
+  type PositionSummary,
   type PositionView,
 } from '../schemas/position.js';
 import { ContractTypeSchema, DUTY_STATIONS, DutyStationSchema } from '../schemas/reference.js';
@@ -98,18 +99,6 @@ export const PositionSearchSchema = z.object({
   includeClosed: z.boolean().default(false),
 });
 export type PositionSearch = z.input<typeof PositionSearchSchema>;
-
-export interface PositionSummary {
-  positionId: string;
-  reference: string;
-  title: string;
-  dutyStation: string;
-  contractType: string;
-  status: string;
-  deadline: string;
-  deadlineLocal: string;
-  timeZone: string;
-}
 
 export async function searchPositions(client: Client, raw: PositionSearch): Promise<PositionSummary[]> {
   const search = PositionSearchSchema.parse(raw);

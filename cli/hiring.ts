@@ -11,6 +11,7 @@ import {
   type ApplicationView,
   type CommandInput,
 } from '../schemas/application.js';
+import type { PositionSummary } from '../schemas/position.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -85,16 +86,7 @@ const COMMANDS: Record<string, Command> = {
       if (opt(v, 'contract')) q.set('contractType', opt(v, 'contract')!);
       if (opt(v, 'words')) q.set('words', opt(v, 'words')!);
       if (v.all) q.set('includeClosed', 'true');
-      const r = await ctx.call<{
-        positions: {
-          positionId: string;
-          title: string;
-          dutyStation: string;
-          contractType: string;
-          status: string;
-          deadlineLocal: string;
-        }[];
-      }>('GET', `/positions?${q.toString()}`);
+      const r = await ctx.call<{ positions: PositionSummary[] }>('GET', `/positions?${q.toString()}`);
       if (!ctx.json) {
         for (const p of r.positions)
           ctx.out(

@@ -65,3 +65,17 @@ export type PositionView = z.infer<typeof PositionViewSchema> & { pendingEffects
 export function positionWorkflowId(positionId: string): string {
   return `position/${positionId}`;
 }
+
+/** One position in a list, from visibility (search attributes and memo). */
+export const PositionSummarySchema = z.object({
+  positionId: z.string(),
+  reference: z.string(),
+  title: z.string(),
+  dutyStation: z.string(),
+  contractType: z.string(),
+  status: PositionStatusSchema,
+  deadline: z.string(),
+  deadlineLocal: z.string(),
+  timeZone: z.string(),
+});
+export type PositionSummary = z.infer<typeof PositionSummarySchema>;

@@ -1,17 +1,9 @@
 // The dashboard's only way to the system: the HTTP API, with the signed-in person's token.
 import type { ApplicationSummary, ApplicationView, CommandInput } from '../../schemas/application.js';
 
-export type { ApplicationSummary };
+import type { PositionSummary } from '../../schemas/position.js';
 
-export interface PositionSummary {
-  positionId: string;
-  title: string;
-  dutyStation: string;
-  contractType: string;
-  status: string;
-  deadlineLocal: string;
-  timeZone: string;
-}
+export type { ApplicationSummary, PositionSummary };
 
 export class ApiRefusal extends Error {}
 
