@@ -46,11 +46,18 @@ export const listApplications = (query: Record<string, string>) =>
 export const act = (id: string, command: CommandInput) =>
   call<ApplicationView>('POST', `${applicationPath(id)}/transitions`, command);
 
+/** What the /events feed carries: ids, types and stages only, never personal data. */
+export interface LiveEvent {
+  type: string;
+  eventId: string;
+  occurredAt: string;
+  positionId: string;
+  applicationId?: string;
+  status?: string;
+}
+
 /** Live events, read from the API's server-sent event stream (fetch, so the token goes in a header). */
-export async function followEvents(
-  onEvent: (e: { type: string; applicationId?: string }) => void,
-  signal: AbortSignal,
-) {
+export async function followEvents(onEvent: (e: LiveEvent) => void, signal: AbortSignal) {
   const res = await fetch('/events', { headers: { authorization: `Bearer ${tokenStore.get()}` }, signal });
   if (!res.ok || !res.body) return;
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -64,7 +71,7 @@ export async function followEvents(
       const chunk = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const data = chunk.split('\n').find((l) => l.startsWith('data: '));
-      if (data) onEvent(JSON.parse(data.slice(6)) as { type: string; applicationId?: string });
+      if (data) onEvent(JSON.parse(data.slice(6)) as LiveEvent);
     }
   }
 }

@@ -55,6 +55,10 @@ function App() {
   const [token, setToken] = useState(tokenStore.get());
   const [role, setRole] = useState<'staff' | 'candidate' | undefined>();
   const [live, setLive] = useState(0);
+  // The newest status each application has announced on the event feed. Visibility (which the
+  // lists read) trails the workflow by up to a second or so; the feed does not, so the board
+  // shows what the feed said until visibility has caught up.
+  const [announced, setAnnounced] = useState<ReadonlyMap<string, ApplicationStatus>>(new Map());
   const hash = useHash();
 
   useEffect(() => {
@@ -68,7 +72,12 @@ function App() {
   useEffect(() => {
     if (role !== 'staff') return;
     const abort = new AbortController();
-    void followEvents(() => setLive((n) => n + 1), abort.signal).catch(() => undefined);
+    void followEvents((e) => {
+      const status = ApplicationStatusSchema.safeParse(e.status);
+      const { applicationId } = e;
+      if (applicationId && status.success) setAnnounced((m) => new Map(m).set(applicationId, status.data));
+      setLive((n) => n + 1);
+    }, abort.signal).catch(() => undefined);
     return () => abort.abort();
   }, [role]);
 
@@ -112,14 +121,14 @@ function App() {
         ) : appId ? (
           <ApplicationPage id={appId} live={live} />
         ) : (
-          <Board live={live} />
+          <Board live={live} announced={announced} />
         )}
       </main>
     </>
   );
 }
 
-function Board({ live }: { live: number }) {
+function Board({ live, announced }: { live: number; announced: ReadonlyMap<string, ApplicationStatus> }) {
   const [filters, setFilters] = useState({ positionId: '', dutyStation: '', contractType: '' });
   const [items, setItems] = useState<ApplicationSummary[]>([]);
   const [positions, setPositions] = useState<PositionSummary[]>([]);
@@ -162,7 +171,13 @@ function Board({ live }: { live: number }) {
 
   useEffect(() => {
     void load();
+    if (live === 0) return;
+    // Load once more a little later: an application that is new to visibility (a fresh
+    // submission) has no card to relabel until visibility lists it.
+    const again = setTimeout(() => void load(), 2_000);
+    return () => clearTimeout(again);
   }, [load, live]);
+  const shown = items.map((a) => ({ ...a, stage: announced.get(a.applicationId) ?? a.stage }));
 
   const select = (name: keyof typeof filters, options: readonly string[], title: string) => (
     <label>
@@ -196,7 +211,7 @@ function Board({ live }: { live: number }) {
       </div>
       <div className="board">
         {STAGES.map((stage) => {
-          const inStage = items.filter((a) => a.stage === stage);
+          const inStage = shown.filter((a) => a.stage === stage);
           return (
             <section className="column" key={stage} data-stage={stage}>
               <h3>

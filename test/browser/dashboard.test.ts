@@ -120,11 +120,22 @@ describe('HR dashboard', () => {
     await page.goto(`${base}/#/`);
     await page.getByLabel('Position').selectOption(positionId);
     await expect.poll(() => page.getByTestId('count-screened').textContent(), { timeout: 15_000 }).toBe('1');
+    // Visibility trails the workflow: hold the board's list at what it was before the command
+    // (as a lagging visibility store would serve it), so only the event feed can move the card.
+    const stale = await fetch(`${base}/applications?limit=200&positionId=${positionId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const staleBody = await stale.text();
+    await page.route(
+      (url) => url.pathname === '/applications' && url.searchParams.get('positionId') === positionId,
+      (route) => route.fulfill({ status: 200, contentType: 'application/json', body: staleBody }),
+    );
     const before = Date.now();
     await cli(['screen', `application/${positionId}/${ids[1]}`, '--shortlist']);
     await expect.poll(() => page.getByTestId('count-screened').textContent(), { timeout: 15_000 }).toBe('2');
     console.info(`live update seen ${Date.now() - before} ms after the CLI command returned`);
     expect(await page.getByTestId('live').textContent()).toMatch(/live: [1-9]\d* event/);
+    await page.unroute(() => true);
 
     mkdirSync('.artifacts', { recursive: true });
     await page.screenshot({ path: '.artifacts/dashboard.png', fullPage: true });
