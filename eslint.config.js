@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.data/', '.artifacts/', 'dist/', 'dashboard/dist/'] },
+  { ignores: ['node_modules/', '.tools/', '.data/', '.artifacts/', '.bench/', 'dist/', 'dashboard/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -32,7 +32,7 @@ export default tseslint.config(
   {
     // Workflow code is replayed for months: it must be deterministic. No Node built-ins, no I/O,
     // no randomness; time comes from the SDK's deterministic clock (see workflows/clock.ts).
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

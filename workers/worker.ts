@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createActivities } from '../activities/index.js';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { directory } from '../activities/directory.js';
 import { jetStreamPublisher } from '../activities/events.js';
 import { kvExamSeats } from '../activities/exam-booking.js';
@@ -30,6 +30,8 @@ export async function createHiringWorker(opts: {
   nats: NatsResources;
   connection?: NativeConnection;
   workerOptions?: Partial<WorkerOptions>;
+  /** Replaces real dependencies of the activities; the benchmark measures a no-op event publisher. */
+  activityDeps?: Partial<ActivityDeps>;
 }): Promise<HiringWorker> {
   const { config, nats } = opts;
   const connection =
@@ -71,6 +73,7 @@ export async function createHiringWorker(opts: {
         return 'erased';
       },
     },
+    ...opts.activityDeps,
   });
   const worker = await Worker.create({
     connection,

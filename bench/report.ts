@@ -1,0 +1,152 @@
+/** The benchmark's result, and how it is shown to a person: a Markdown table and an SVG chart. */
+
+export interface Latency {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface PipelineFigures {
+  applications: number;
+  seconds: number;
+  applicationsPerSecond: number;
+  transitionsPerSecond: number;
+  update: Latency;
+  query: Latency;
+  start: Latency;
+}
+
+export interface MemoryPoint {
+  applications: number;
+  workerMiB: number;
+  serverMiB: number;
+}
+
+export interface BenchResult {
+  runId: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  parameters: {
+    applications: number;
+    concurrency: number;
+    parked: number;
+    warmup: number;
+    workerOptions: Record<string, unknown>;
+    smoke: boolean;
+  };
+  pipeline: PipelineFigures & { workerPeakMiB: number; activitiesPerApplication: number };
+  baseline: PipelineFigures & { activitiesPerApplication: number };
+  ratios: { throughput: number; updateP99: number; eventCost: number };
+  events: { withPublish: PipelineFigures; publishAsNoop: PipelineFigures };
+  parked: {
+    memory: MemoryPoint[];
+    perApplication: { applications: number; workerKiB: number; serverKiB: number }[];
+    start: Latency;
+  };
+  dashboard: { list: Latency; count: Latency; pipelineUnderLoad: PipelineFigures };
+}
+
+const ms = (l: Latency) => `${l.p50} / ${l.p95} / ${l.p99}`;
+const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+export function renderMarkdown(r: BenchResult): string {
+  const p = r.parameters;
+  const row = (name: string, f: PipelineFigures) =>
+    `| ${name} | ${f.applications} | ${f.seconds} | ${f.applicationsPerSecond} | ${f.transitionsPerSecond} | ${ms(f.update)} | ${ms(f.query)} | ${ms(f.start)} |`;
+  return [
+    `# Benchmark ${r.runId}`,
+    '',
+    `Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
+    `Parameters: ${p.applications} applications, concurrency ${p.concurrency}, ${p.parked} parked, warm-up ${p.warmup} per worker, worker options ${JSON.stringify(p.workerOptions)}${p.smoke ? ' (smoke run: too small to mean anything)' : ''}.`,
+    '',
+    '## Throughput and latency (ms: p50 / p95 / p99)',
+    '',
+    '| run | applications | seconds | applications/s | transitions/s | update | query | start |',
+    '|---|---|---|---|---|---|---|---|',
+    row('bare engine (baseline)', r.baseline),
+    row('hiring pipeline', r.pipeline),
+    row('hiring pipeline, publish as no-op', r.events.publishAsNoop),
+    row('hiring pipeline, while the dashboard reads', r.dashboard.pipelineUnderLoad),
+    '',
+    `Activities per application: ours ${r.pipeline.activitiesPerApplication} (counted in a recorded history), baseline ${r.baseline.activitiesPerApplication}. Worker peak memory during the pipeline: ${r.pipeline.workerPeakMiB} MiB.`,
+    '',
+    '| target | measured | |',
+    '|---|---|---|',
+    `| throughput at least 0.8 of the baseline | ${r.ratios.throughput} | ${verdict(r.ratios.throughput >= 0.8)} |`,
+    `| update p99 at most 1.25 times the baseline's | ${r.ratios.updateP99} | ${verdict(r.ratios.updateP99 <= 1.25)} |`,
+    `| publishing events costs under 10% of throughput | ${(r.ratios.eventCost * 100).toFixed(1)}% | ${verdict(r.ratios.eventCost < 0.1)} |`,
+    '',
+    '## Many open applications, parked on their timers',
+    '',
+    '| open applications | worker RSS MiB | server RSS MiB | worker KiB per application | server KiB per application |',
+    '|---|---|---|---|---|',
+    ...r.parked.memory.map((m) => {
+      const per = r.parked.perApplication.find((x) => x.applications === m.applications);
+      return `| ${m.applications} | ${m.workerMiB} | ${m.serverMiB} | ${per?.workerKiB ?? '-'} | ${per?.serverKiB ?? '-'} |`;
+    }),
+    '',
+    `Start latency while parking (ms): ${ms(r.parked.start)}.`,
+    '',
+    `## Dashboard under load (over ${r.parameters.parked} parked applications, while a pipeline runs)`,
+    '',
+    '| request | count | p50 | p95 | p99 |',
+    '|---|---|---|---|---|',
+    `| list by position (GET /applications?positionId=…&limit=200) | ${r.dashboard.list.count} | ${r.dashboard.list.p50} | ${r.dashboard.list.p95} | ${r.dashboard.list.p99} |`,
+    `| counts by stage (GET /figures) | ${r.dashboard.count.count} | ${r.dashboard.count.p50} | ${r.dashboard.count.p95} | ${r.dashboard.count.p99} |`,
+    '',
+  ].join('\n');
+}
+
+/** Two panels: memory per open application as N grows, and throughput against the baseline. */
+export function renderChart(r: BenchResult): string {
+  const W = 900;
+  const H = 360;
+  const pad = 50;
+  const panel = (W - 3 * pad) / 2;
+  const points = r.parked.memory;
+  const maxN = Math.max(1, ...points.map((m) => m.applications));
+  const maxMiB = Math.max(1, ...points.flatMap((m) => [m.workerMiB, m.serverMiB]));
+  const x = (n: number) => pad + (n / maxN) * panel;
+  const y = (v: number) => H - pad - (v / maxMiB) * (H - 2 * pad);
+  const line = (key: 'workerMiB' | 'serverMiB', color: string) =>
+    `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points
+      .map((m) => `${x(m.applications).toFixed(1)},${y(m[key]).toFixed(1)}`)
+      .join(' ')}"/>` +
+    points
+      .map(
+        (m) =>
+          `<circle cx="${x(m.applications).toFixed(1)}" cy="${y(m[key]).toFixed(1)}" r="3" fill="${color}"><title>${m.applications} open: ${m[key]} MiB</title></circle>`,
+      )
+      .join('');
+  const bars = [
+    { name: 'baseline', v: r.baseline.applicationsPerSecond, color: '#888' },
+    { name: 'pipeline', v: r.pipeline.applicationsPerSecond, color: '#1f5fa8' },
+    { name: 'no-op publish', v: r.events.publishAsNoop.applicationsPerSecond, color: '#6aa0d8' },
+    { name: 'with dashboard', v: r.dashboard.pipelineUnderLoad.applicationsPerSecond, color: '#c77b1d' },
+  ];
+  const maxBar = Math.max(1, ...bars.map((b) => b.v));
+  const left = 2 * pad + panel;
+  const bw = panel / bars.length - 10;
+  const barSvg = bars
+    .map((b, i) => {
+      const h = (b.v / maxBar) * (H - 2 * pad);
+      const bx = left + i * (bw + 10);
+      return `<rect x="${bx.toFixed(1)}" y="${(H - pad - h).toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${b.color}"/><text x="${(bx + bw / 2).toFixed(1)}" y="${(H - pad - h - 4).toFixed(1)}" text-anchor="middle">${b.v}</text><text x="${(bx + bw / 2).toFixed(1)}" y="${H - pad + 16}" text-anchor="middle">${b.name}</text>`;
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="white"/>
+<text x="${pad}" y="24" font-size="14">Memory (RSS, MiB) by open applications</text>
+<line x1="${pad}" y1="${H - pad}" x2="${pad + panel}" y2="${H - pad}" stroke="black"/>
+<line x1="${pad}" y1="${pad}" x2="${pad}" y2="${H - pad}" stroke="black"/>
+<text x="${pad + panel}" y="${H - pad + 16}" text-anchor="end">${maxN} open</text>
+<text x="${pad - 4}" y="${pad}" text-anchor="end">${maxMiB}</text>
+${line('workerMiB', '#1f5fa8')}${line('serverMiB', '#c77b1d')}
+<text x="${pad + 10}" y="${pad + 10}" fill="#1f5fa8">worker</text><text x="${pad + 10}" y="${pad + 26}" fill="#c77b1d">Temporal server</text>
+<text x="${left}" y="24" font-size="14">Applications per second (same server, same run)</text>
+<line x1="${left}" y1="${H - pad}" x2="${left + panel}" y2="${H - pad}" stroke="black"/>
+${barSvg}
+</svg>
+`;
+}

@@ -1,0 +1,571 @@
+/**
+ * `npm run bench`: how fast and how far one machine goes, side by side with the bare Temporal
+ * engine on the same server in the same run. Starts its own Temporal dev server (SQLite), NATS and
+ * worker processes on free loopback ports, and writes result.json, report.md and chart.svg under
+ * .bench/<run>/ (and .bench/latest.*). Every figure is measured in this run; nothing is estimated.
+ *
+ *   npm run bench                          # defaults: 2,000 applications, concurrency 32, 10,000 parked
+ *   npm run bench -- --n 500 --parked 3000 # smaller
+ *   npm run bench -- --smoke               # a few of each, to prove the bench still works (npm test)
+ *   npm run bench -- --worker-options '{"maxCachedWorkflows":2000}'   # a tuning experiment
+ */
+import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { kvExamSeats } from '../activities/exam-booking.js';
+import { directory } from '../activities/directory.js';
+import { connectNats, type NatsResources } from '../activities/nats.js';
+import { getApplication, startApplication, transition } from '../api/applications.js';
+import type { ApplicationInput, TransitionRequestInput } from '../schemas/application.js';
+import { applicationWorkflowId } from '../schemas/application.js';
+import {
+  freePort,
+  startNatsServer,
+  startTemporalDevServer,
+  waitForPort,
+  type ServerHandle,
+} from '../scripts/servers.js';
+import { kvCandidateStore, type CandidateStore } from '../stores/candidates.js';
+import { kvKeyStore } from '../stores/keys.js';
+import { encryptionCodec } from '../stores/payload-codec.js';
+import { kvTokenStore } from '../stores/tokens.js';
+import {
+  renderChart,
+  renderMarkdown,
+  type BenchResult,
+  type Latency,
+  type PipelineFigures,
+} from './report.js';
+import type { BarePlan } from './workflows/bare.js';
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '32' },
+    parked: { type: 'string', default: '10000' },
+    out: { type: 'string', default: '.bench' },
+    smoke: { type: 'boolean', default: false },
+    'worker-options': { type: 'string', default: '{}' },
+  },
+});
+const smoke = args.smoke;
+const N = smoke ? 6 : Number(args.n);
+const C = smoke ? 3 : Number(args.concurrency);
+const PARKED = smoke ? 30 : Number(args.parked);
+const WARMUP = Math.min(20, Math.ceil(N / 10));
+const workerOptions = JSON.parse(args['worker-options']) as Record<string, unknown>;
+for (const [name, v] of Object.entries({ n: N, concurrency: C, parked: PARKED }))
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer (got ${v})`);
+
+const DAY = 86_400_000;
+const runId = new Date().toISOString().replaceAll(/[:.]/g, '-');
+const outDir = resolve(args.out, smoke ? `smoke-${runId}` : runId);
+mkdirSync(outDir, { recursive: true });
+const masterKey = randomBytes(32).toString('base64');
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+// ---- Measuring helpers
+
+function latency(samples: number[]): Latency {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    count: sorted.length,
+    p50: round(at(50)),
+    p95: round(at(95)),
+    p99: round(at(99)),
+    max: round(at(100)),
+  };
+}
+
+async function timed<T>(into: number[], fn: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  const out = await fn();
+  into.push(performance.now() - t);
+  return out;
+}
+
+/** Resident memory of a process in MiB, from /proc (Linux) or ps. */
+function rssMiB(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    if (kb) return Math.round(Number(kb) / 102.4) / 10;
+  } catch {
+    /* not Linux */
+  }
+  return NaN;
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+// ---- Servers and processes
+
+let temporal: ServerHandle;
+let natsServer: ServerHandle;
+const children = new Set<ChildProcess>();
+let env: NodeJS.ProcessEnv;
+
+async function startServers(): Promise<{ temporalAddress: string; natsUrl: string }> {
+  const logDir = join(outDir, 'logs');
+  const temporalPort = await freePort();
+  temporal = await startTemporalDevServer({
+    port: temporalPort,
+    dbFile: join(outDir, 'temporal.sqlite'),
+    namespace: 'default',
+    logDir,
+  });
+  const natsPort = await freePort();
+  natsServer = await startNatsServer({ port: natsPort, storeDir: join(outDir, 'nats'), logDir });
+  return { temporalAddress: `127.0.0.1:${temporalPort}`, natsUrl: `nats://127.0.0.1:${natsPort}` };
+}
+
+interface Child {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a process of ours and waits for its "ready" line (a worker) or its port (the API). */
+async function startChild(
+  name: string,
+  args: string[],
+  extra: NodeJS.ProcessEnv,
+  ready: { line: string } | { port: number },
+): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    env: { ...env, ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const logFile = createWriteStream(join(outDir, 'logs', `${name}.log`), { flags: 'a' });
+  child.stderr.pipe(logFile);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await new Promise<void>((resolvePromise, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      logFile.write(chunk);
+      buffer += chunk.toString();
+      if ('line' in ready && buffer.includes(ready.line)) resolvePromise();
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited with ${code}: see ${outDir}/logs/${name}.log`)),
+    );
+    if ('port' in ready) waitForPort(ready.port, 60_000, child).then(resolvePromise, reject);
+  });
+  return {
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+      children.delete(child);
+    },
+  };
+}
+
+const startWorker = (
+  name: string,
+  mode: 'hiring' | 'bare',
+  taskQueue: string,
+  extra: NodeJS.ProcessEnv = {},
+) =>
+  startChild(
+    name,
+    ['bench/worker.ts', mode],
+    { TEMPORAL_TASK_QUEUE: taskQueue, BENCH_WORKER_OPTIONS: JSON.stringify(workerOptions), ...extra },
+    { line: 'ready' },
+  );
+
+// ---- The pipeline, as recruiters and candidates drive it
+
+function steps(candidateId: string, sessionId: string, now: number): TransitionRequestInput[] {
+  const recruiter = (command: TransitionRequestInput['command']): TransitionRequestInput => ({
+    actor: { role: 'recruiter', id: 'rec-1' },
+    command,
+  });
+  const candidate = (command: TransitionRequestInput['command']): TransitionRequestInput => ({
+    actor: { role: 'candidate', id: candidateId },
+    command,
+  });
+  return [
+    recruiter({ type: 'screen', decision: 'shortlist' }),
+    recruiter({
+      type: 'schedule_interview',
+      at: new Date(now + 7 * DAY).toISOString(),
+      mode: { kind: 'video', link: 'https://video.interpol.int/room/bench' },
+      contactedBy: 'email',
+    }),
+    candidate({ type: 'confirm_interview' }),
+    recruiter({ type: 'record_interview', outcome: 'pass' }),
+    recruiter({ type: 'schedule_exam', sessionId }),
+    recruiter({ type: 'record_exam_result', score: 80, passed: true }),
+    recruiter({ type: 'make_offer', terms: 'P3, two-year fixed-term contract' }),
+    candidate({ type: 'accept_offer' }),
+  ];
+}
+
+/** The same shape for the bare workflow: per step, activities awaited in it and run behind it. */
+const BARE_PLAN: BarePlan = {
+  steps: [
+    { inline: 0, events: 1, emails: 1 }, // submitted: acknowledgement
+    { inline: 0, events: 1, emails: 1 }, // screened
+    { inline: 0, events: 1, emails: 1 }, // interview scheduled: invitation
+    { inline: 0, events: 1, emails: 1 }, // confirmed: to the recruiter
+    { inline: 0, events: 1, emails: 1 }, // interview passed
+    { inline: 1, events: 1, emails: 1 }, // exam: the seat is booked inside the update
+    { inline: 0, events: 1, emails: 1 }, // exam passed
+    { inline: 0, events: 1, emails: 1 }, // offer
+    { inline: 0, events: 1, emails: 2 }, // accepted: candidate and recruiter
+  ],
+};
+const ACTIVITIES_PER_APPLICATION = BARE_PLAN.steps.reduce((n, s) => n + s.inline + s.events + s.emails, 0);
+
+function figures(
+  count: number,
+  ms: number,
+  update: number[],
+  query: number[],
+  start: number[],
+): PipelineFigures {
+  const seconds = ms / 1000;
+  return {
+    applications: count,
+    seconds: Math.round(seconds * 100) / 100,
+    applicationsPerSecond: Math.round((count / seconds) * 10) / 10,
+    transitionsPerSecond: Math.round(((count * 8) / seconds) * 10) / 10,
+    update: latency(update),
+    query: latency(query),
+    start: latency(start),
+  };
+}
+
+async function runPipeline(
+  client: Client,
+  taskQueue: string,
+  positionId: string,
+  candidates: string[],
+  examSeats: ReturnType<typeof kvExamSeats>,
+): Promise<PipelineFigures> {
+  const now = Date.now();
+  // Exam sessions of 100 seats each, as a duty station would hold them.
+  const sessions = Math.ceil(candidates.length / 100);
+  for (let s = 0; s < sessions; s++)
+    await examSeats.createSession({
+      sessionId: `${positionId}-S${s}`,
+      dutyStation: 'LYO',
+      startsAt: new Date(now + 20 * DAY).toISOString(),
+      capacity: 100,
+    });
+  const update: number[] = [];
+  const query: number[] = [];
+  const start: number[] = [];
+  const t0 = performance.now();
+  await pool(
+    candidates.map((c, i) => ({ c, i })),
+    C,
+    async ({ c, i }) => {
+      const input: ApplicationInput = {
+        applicationId: applicationWorkflowId(positionId, c),
+        candidateId: c,
+        recruiterId: 'rec-1',
+        position: {
+          positionId,
+          reference: `VN-${positionId}`,
+          title: 'Criminal Intelligence Officer',
+          dutyStation: 'LYO',
+          deadline: new Date(now + 14 * DAY).toISOString(),
+        },
+        policy: {},
+        submittedAt: new Date().toISOString(),
+      };
+      const handle = await timed(start, () => startApplication(client, taskQueue, input));
+      for (const [k, step] of steps(c, `${positionId}-S${Math.floor(i / 100)}`, now).entries()) {
+        await timed(update, () => transition(handle, step));
+        if (k === 3) await timed(query, () => getApplication(handle));
+      }
+      const final = await handle.result();
+      if (final.status !== 'accepted') throw new Error(`${handle.workflowId} ended ${final.status}`);
+    },
+  );
+  return figures(candidates.length, performance.now() - t0, update, query, start);
+}
+
+async function runBare(
+  client: Client,
+  taskQueue: string,
+  prefix: string,
+  count: number,
+): Promise<PipelineFigures> {
+  const update: number[] = [];
+  const query: number[] = [];
+  const start: number[] = [];
+  const t0 = performance.now();
+  await pool(
+    Array.from({ length: count }, (_, i) => i),
+    C,
+    async (i) => {
+      const handle = await timed(start, () =>
+        client.workflow.start('bareWorkflow', {
+          taskQueue,
+          workflowId: `${prefix}-${i}`,
+          args: [BARE_PLAN],
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        }),
+      );
+      for (let k = 0; k < 8; k++) {
+        await timed(update, () => handle.executeUpdate('step', { args: [{ command: `step-${k}` }] }));
+        if (k === 3) await timed(query, () => handle.query('step'));
+      }
+      await handle.result();
+    },
+  );
+  return figures(count, performance.now() - t0, update, query, start);
+}
+
+// ---- Main
+
+async function main(): Promise<BenchResult> {
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  const parameters = {
+    applications: N,
+    concurrency: C,
+    parked: PARKED,
+    warmup: WARMUP,
+    workerOptions,
+    smoke,
+  };
+  log(`machine ${JSON.stringify(machine)}`);
+  log(`parameters ${JSON.stringify(parameters)}`);
+  const { temporalAddress, natsUrl } = await startServers();
+  env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporalAddress,
+    NATS_URL: natsUrl,
+    DATA_DIR: join(outDir, 'data'),
+    MASTER_KEY: masterKey,
+  };
+  const nats: NatsResources = await connectNats(natsUrl, 'bench');
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({
+    connection,
+    dataConverter: { payloadCodecs: [encryptionCodec(Buffer.from(masterKey, 'base64'))] },
+  });
+  const candidates: CandidateStore = kvCandidateStore(
+    nats.candidates,
+    kvKeyStore(nats.candidateKeys, Buffer.from(masterKey, 'base64')),
+  );
+  await directory({ people: nats.people, candidates, hr: { name: 'HR', email: 'hr@example.org' } }).putStaff(
+    'rec-1',
+    { name: 'Jean Martin', email: 'jean.martin@example.org' },
+  );
+  const examSeats = kvExamSeats(nats.examSessions);
+
+  // Candidate accounts exist before anything is timed: one per application, reused across positions.
+  const people = Math.max(N + WARMUP, PARKED);
+  log(`creating ${people} candidate accounts`);
+  const ids = Array.from({ length: people }, (_, i) => `bench-${i}`);
+  await pool(ids, 16, async (id) => {
+    const { code } = await candidates.createAccount(
+      { name: `Candidate ${id}`, email: `${id}@example.org` },
+      id,
+    );
+    await candidates.confirm(id, code);
+  });
+  const first = (n: number) => ids.slice(0, n);
+  const warm = ids.slice(N, N + WARMUP);
+
+  try {
+    // 2. The engine's baseline first, so any cost of a growing database falls on our figures.
+    log(`baseline: ${N} bare workflows, ${ACTIVITIES_PER_APPLICATION} no-op activities and 8 updates each`);
+    const bareWorker = await startWorker('worker-bare', 'bare', 'bench-bare');
+    // The bare engine: no payload encryption either.
+    const bareClient = new Client({ connection });
+    await runBare(bareClient, 'bench-bare', 'warm', WARMUP);
+    const baseline = await runBare(bareClient, 'bench-bare', 'bare', N);
+    await bareWorker.stop();
+    log(`baseline ${JSON.stringify(baseline)}`);
+
+    // 1. Our pipeline, events to JetStream, emails to the outbox.
+    log(`pipeline: ${N} applications from submission to acceptance, concurrency ${C}`);
+    const hiringWorker = await startWorker('worker-pipeline', 'hiring', 'bench-hiring');
+    await runPipeline(client, 'bench-hiring', 'WARM1', warm, examSeats);
+    const peak: number[] = [];
+    const sampler = setInterval(() => peak.push(rssMiB(hiringWorker.pid)), 500);
+    const pipeline = await runPipeline(client, 'bench-hiring', 'PIPE', first(N), examSeats);
+    clearInterval(sampler);
+    await hiringWorker.stop();
+    log(`pipeline ${JSON.stringify(pipeline)}`);
+    // The pipeline's real activity count, read from one application's history.
+    const history = await client.workflow.getHandle(applicationWorkflowId('PIPE', ids[0]!)).fetchHistory();
+    const activitiesPerApplication = (history.events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes,
+    ).length;
+
+    // 5. The same pipeline with the JetStream publish as a no-op.
+    log(`events: the same pipeline with publishing as a no-op`);
+    const noopWorker = await startWorker('worker-noop-events', 'hiring', 'bench-noop', {
+      BENCH_EVENTS: 'noop',
+    });
+    await runPipeline(client, 'bench-noop', 'WARM2', warm, examSeats);
+    const withoutEvents = await runPipeline(client, 'bench-noop', 'NOEV', first(N), examSeats);
+    await noopWorker.stop();
+    log(`without events ${JSON.stringify(withoutEvents)}`);
+
+    // 3. Many open applications, parked on their timers (screening reminders, the maximum wait).
+    log(`parked: ${PARKED} applications waiting in submitted`);
+    const parkWorker = await startWorker('worker-parked', 'hiring', 'bench-park');
+    const checkpoints = [...new Set([Math.round(PARKED / 10), Math.round(PARKED / 2), PARKED])].filter(
+      (n) => n > 0,
+    );
+    const memory = [
+      { applications: 0, workerMiB: rssMiB(parkWorker.pid), serverMiB: rssMiB(temporal.process.pid!) },
+    ];
+    let started = 0;
+    const parkStart: number[] = [];
+    const now = Date.now();
+    for (const checkpoint of checkpoints) {
+      await pool(ids.slice(started, checkpoint), C, async (c) => {
+        await timed(parkStart, () =>
+          startApplication(client, 'bench-park', {
+            applicationId: applicationWorkflowId('PARK', c),
+            candidateId: c,
+            recruiterId: 'rec-1',
+            position: {
+              positionId: 'PARK',
+              reference: 'VN-PARK',
+              title: 'Analyst',
+              dutyStation: 'SIN',
+              deadline: new Date(now + 60 * DAY).toISOString(),
+            },
+            policy: {},
+            submittedAt: new Date().toISOString(),
+          }),
+        );
+      });
+      started = checkpoint;
+      // Let the first workflow tasks and acknowledgements settle before reading memory.
+      await waitForVisibility(client, `PositionId = 'PARK'`, checkpoint);
+      await new Promise((r) => setTimeout(r, smoke ? 500 : 5000));
+      memory.push({
+        applications: checkpoint,
+        workerMiB: rssMiB(parkWorker.pid),
+        serverMiB: rssMiB(temporal.process.pid!),
+      });
+      log(`parked ${checkpoint}: ${JSON.stringify(memory.at(-1))}`);
+    }
+
+    // 4. The dashboard's list and counts over the parked applications while a pipeline runs.
+    log('dashboard: list and count by stage and position while the pipeline runs');
+    const apiPort = await freePort();
+    const api = await startChild(
+      'api',
+      ['api/main.ts'],
+      { TEMPORAL_TASK_QUEUE: 'bench-park', API_PORT: String(apiPort), API_HOST: '127.0.0.1' },
+      { port: apiPort },
+    );
+    const token = await kvTokenStore(nats.tokens).issue('recruiter', 'rec-1');
+    const base = `http://127.0.0.1:${apiPort}`;
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as unknown;
+    };
+    const list: number[] = [];
+    const count: number[] = [];
+    let loading = true;
+    const readers = Array.from({ length: 2 }, async () => {
+      while (loading) {
+        await timed(list, () => get('/applications?positionId=PARK&limit=200'));
+        await timed(count, () => get('/figures'));
+      }
+    });
+    const underLoad = await runPipeline(client, 'bench-park', 'DASH', first(N), examSeats);
+    loading = false;
+    await Promise.all(readers);
+    await api.stop();
+    await parkWorker.stop();
+    log(`dashboard list ${JSON.stringify(latency(list))} count ${JSON.stringify(latency(count))}`);
+
+    const perApplication = memory.slice(1).map((m) => ({
+      applications: m.applications,
+      workerKiB: Math.round(((m.workerMiB - memory[0]!.workerMiB) * 1024) / m.applications),
+      serverKiB: Math.round(((m.serverMiB - memory[0]!.serverMiB) * 1024) / m.applications),
+    }));
+    return {
+      runId,
+      machine,
+      parameters,
+      pipeline: {
+        ...pipeline,
+        workerPeakMiB: Math.max(...peak.filter(Number.isFinite), 0),
+        activitiesPerApplication,
+      },
+      baseline: { ...baseline, activitiesPerApplication: ACTIVITIES_PER_APPLICATION },
+      ratios: {
+        throughput: Math.round((pipeline.applicationsPerSecond / baseline.applicationsPerSecond) * 100) / 100,
+        updateP99: Math.round((pipeline.update.p99 / baseline.update.p99) * 100) / 100,
+        eventCost:
+          Math.round(
+            ((withoutEvents.applicationsPerSecond - pipeline.applicationsPerSecond) /
+              withoutEvents.applicationsPerSecond) *
+              1000,
+          ) / 1000,
+      },
+      events: { withPublish: pipeline, publishAsNoop: withoutEvents },
+      parked: { memory, perApplication, start: latency(parkStart) },
+      dashboard: { list: latency(list), count: latency(count), pipelineUnderLoad: underLoad },
+    };
+  } finally {
+    await nats.close();
+    await connection.close();
+  }
+}
+
+async function waitForVisibility(client: Client, query: string, n: number): Promise<void> {
+  const until = Date.now() + 300_000;
+  while (Date.now() < until) {
+    if ((await client.workflow.count(query)).count >= n) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`visibility did not list ${n} for ${query} in 5 minutes`);
+}
+
+async function stopAll() {
+  for (const child of children) child.kill('SIGKILL');
+  await natsServer?.stop();
+  await temporal?.stop();
+}
+
+try {
+  const result = await main();
+  writeFileSync(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(outDir, 'report.md'), renderMarkdown(result));
+  writeFileSync(join(outDir, 'chart.svg'), renderChart(result));
+  for (const f of ['result.json', 'report.md', 'chart.svg'])
+    copyFileSync(join(outDir, f), resolve(args.out, `${smoke ? 'smoke-' : ''}latest.${f.split('.')[1]}`));
+  console.log(renderMarkdown(result));
+  log(`written to ${outDir}`);
+} catch (err) {
+  console.error(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}

@@ -1,0 +1,49 @@
+/**
+ * A tiny run of `npm run bench` (its --smoke size), so the benchmark keeps working: it starts its
+ * own servers and workers, runs every scenario, and writes its JSON, Markdown and chart. The
+ * figures of a smoke run mean nothing and are not asserted; that they exist and are whole is.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BenchResult } from '../../bench/report.js';
+
+describe('benchmark', () => {
+  it('runs every scenario on its own servers and writes JSON, Markdown and a chart', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hiring-bench-'));
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out],
+        { timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+        (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}\n${so}`)) : resolve(so)),
+      ),
+    );
+    expect(stdout).toContain('[bench] parameters');
+    const result = JSON.parse(readFileSync(join(out, 'smoke-latest.json'), 'utf8')) as BenchResult;
+    for (const run of [
+      result.baseline,
+      result.pipeline,
+      result.events.publishAsNoop,
+      result.dashboard.pipelineUnderLoad,
+    ]) {
+      expect(run.applications).toBe(result.parameters.applications);
+      expect(run.update.count).toBe(8 * run.applications);
+      expect(run.applicationsPerSecond).toBeGreaterThan(0);
+    }
+    // The baseline has the same shape as an application, counted from a real history.
+    expect(result.pipeline.activitiesPerApplication).toBe(result.baseline.activitiesPerApplication);
+    expect(result.parked.memory.at(-1)?.applications).toBe(result.parameters.parked);
+    expect(result.parked.memory.every((m) => m.workerMiB > 0 && m.serverMiB > 0)).toBe(true);
+    expect(result.dashboard.list.count).toBeGreaterThan(0);
+    expect(result.dashboard.count.count).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'smoke-latest.md'), 'utf8')).toMatch(
+      /\| bare engine \(baseline\) \| \d+ \|/,
+    );
+    expect(readFileSync(join(out, 'smoke-latest.svg'), 'utf8')).toMatch(
+      /^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/,
+    );
+  }, 300_000);
+});
