@@ -107,6 +107,13 @@ const WORDING: Record<EmailTemplate, Wording> = {
     subject: 'Escalation: an application has waited too long',
     body: ['An application has waited past the service level: {detail}. Please make sure it is handled.'],
   },
+  onboarding_request: {
+    subject: 'Offer accepted: please start onboarding',
+    body: [
+      'A candidate has accepted the offer for this position. Please start the pre-employment checks (criminal record, security screening, medical) and agree a start date with them.',
+      '{detail}',
+    ],
+  },
   position_closed: {
     subject: 'The position has closed',
     body: [

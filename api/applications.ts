@@ -61,8 +61,20 @@ export async function startApplication(
   });
 }
 
-export function transition(handle: ApplicationHandle, req: TransitionRequestInput): Promise<ApplicationView> {
-  return handle.executeUpdate(transitionUpdate, { args: [req] });
+/**
+ * One transition. With an idempotency key the update carries a deterministic id: a retry of a
+ * request whose answer was lost (a restart, a timeout) is answered by the server with the first
+ * outcome instead of being made, or refused, a second time.
+ */
+export function transition(
+  handle: ApplicationHandle,
+  req: TransitionRequestInput,
+  idempotencyKey?: string,
+): Promise<ApplicationView> {
+  return handle.executeUpdate(transitionUpdate, {
+    args: [req],
+    ...(idempotencyKey ? { updateId: `transition:${req.actor.role}:${req.actor.id}:${idempotencyKey}` } : {}),
+  });
 }
 
 export function getApplication(handle: ApplicationHandle): Promise<ApplicationView> {

@@ -84,6 +84,9 @@ export async function exportCandidate(deps: PrivacyDeps, candidateId: string) {
 }
 
 export async function eraseCandidate(deps: PrivacyDeps, candidateId: string): Promise<void> {
+  // A mistyped id must not look like a done erasure (nor write a tombstone for nobody).
+  if (!(await deps.candidates.get(candidateId)))
+    throw new HttpError(404, `no candidate '${candidateId}' (or already erased)`);
   const running = await applicationIdsOf(deps.client, candidateId, true);
   if (running.length) {
     throw new HttpError(

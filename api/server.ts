@@ -428,7 +428,12 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     '/applications/:positionId/:candidateId/transitions',
     {
       config: { access: ['candidate', 'recruiter', 'hr'] },
-      schema: { params: AppParams, body: CommandSchema },
+      schema: {
+        params: AppParams,
+        body: CommandSchema,
+        // Optional: a client that may retry (a lost answer, a restart) sends one per intended action.
+        headers: z.object({ 'idempotency-key': z.string().min(8).max(100).optional() }),
+      },
     },
     async (req) => {
       const p = who(req);
@@ -441,7 +446,11 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
         applicationWorkflowId(req.params.positionId, req.params.candidateId),
       );
       // The actor comes from the token, never from the body.
-      return transition(handle, { actor: { role: p.role, id: p.subject }, command: req.body });
+      return transition(
+        handle,
+        { actor: { role: p.role, id: p.subject }, command: req.body },
+        req.headers['idempotency-key'],
+      );
     },
   );
 
@@ -553,7 +562,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     '/candidates/:candidateId/export',
     {
       config: { access: ['admin'] },
-      schema: { params: z.object({ candidateId: z.string().min(1).max(64) }) },
+      schema: { params: z.object({ candidateId: Id }) },
     },
     async (req) => exportCandidate(privacy, req.params.candidateId),
   );
@@ -561,7 +570,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     '/candidates/:candidateId',
     {
       config: { access: ['admin'] },
-      schema: { params: z.object({ candidateId: z.string().min(1).max(64) }) },
+      schema: { params: z.object({ candidateId: Id }) },
     },
     async (req, reply) => {
       await eraseCandidate(privacy, req.params.candidateId);

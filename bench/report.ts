@@ -33,6 +33,7 @@ export interface BenchResult {
     parked: number;
     warmup: number;
     workerOptions: Record<string, unknown>;
+    sqlitePragmas: string[];
     smoke: boolean;
   };
   pipeline: PipelineFigures & { workerPeakMiB: number; activitiesPerApplication: number };
@@ -58,7 +59,7 @@ export function renderMarkdown(r: BenchResult): string {
     `# Benchmark ${r.runId}`,
     '',
     `Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
-    `Parameters: ${p.applications} applications, concurrency ${p.concurrency}, ${p.parked} parked, warm-up ${p.warmup} per worker, worker options ${JSON.stringify(p.workerOptions)}${p.smoke ? ' (smoke run: too small to mean anything)' : ''}.`,
+    `Parameters: ${p.applications} applications, concurrency ${p.concurrency}, ${p.parked} parked, warm-up ${p.warmup} per worker, worker options ${JSON.stringify(p.workerOptions)}, SQLite pragmas ${JSON.stringify(p.sqlitePragmas)}${p.smoke ? ' (smoke run: too small to mean anything)' : ''}.`,
     '',
     '## Throughput and latency (ms: p50 / p95 / p99)',
     '',

@@ -24,6 +24,7 @@ import type { ApplicationInput, TransitionRequestInput } from '../schemas/applic
 import { applicationWorkflowId } from '../schemas/application.js';
 import {
   freePort,
+  SQLITE_PRAGMAS,
   startNatsServer,
   startTemporalDevServer,
   waitForPort,
@@ -50,6 +51,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: '.bench' },
     smoke: { type: 'boolean', default: false },
     'worker-options': { type: 'string', default: '{}' },
+    'sqlite-pragma': { type: 'string', multiple: true, default: SQLITE_PRAGMAS },
   },
 });
 const smoke = args.smoke;
@@ -102,11 +104,24 @@ function rssMiB(pid: number): number {
   return NaN;
 }
 
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+/** Runs fn over items, `concurrency` at a time; says how far it got every tenth of the way. */
+async function pool<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+  what = '',
+): Promise<void> {
   let next = 0;
+  let done = 0;
+  const t0 = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
+      while (next < items.length) {
+        await fn(items[next++]!);
+        done += 1;
+        if (what && items.length >= 100 && done % Math.ceil(items.length / 10) === 0)
+          log(`  ${what}: ${done}/${items.length} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      }
     }),
   );
 }
@@ -126,6 +141,7 @@ async function startServers(): Promise<{ temporalAddress: string; natsUrl: strin
     dbFile: join(outDir, 'temporal.sqlite'),
     namespace: 'default',
     logDir,
+    sqlitePragmas: args['sqlite-pragma'],
   });
   const natsPort = await freePort();
   natsServer = await startNatsServer({ port: natsPort, storeDir: join(outDir, 'nats'), logDir });
@@ -228,7 +244,7 @@ const BARE_PLAN: BarePlan = {
     { inline: 1, events: 1, emails: 1 }, // exam: the seat is booked inside the update
     { inline: 0, events: 1, emails: 1 }, // exam passed
     { inline: 0, events: 1, emails: 1 }, // offer
-    { inline: 0, events: 1, emails: 2 }, // accepted: candidate and recruiter
+    { inline: 0, events: 1, emails: 3 }, // accepted: candidate, recruiter, and HR to start onboarding
   ],
 };
 const ACTIVITIES_PER_APPLICATION = BARE_PLAN.steps.reduce((n, s) => n + s.inline + s.events + s.emails, 0);
@@ -299,6 +315,7 @@ async function runPipeline(
       const final = await handle.result();
       if (final.status !== 'accepted') throw new Error(`${handle.workflowId} ended ${final.status}`);
     },
+    positionId,
   );
   return figures(candidates.length, performance.now() - t0, update, query, start);
 }
@@ -331,6 +348,7 @@ async function runBare(
       }
       await handle.result();
     },
+    prefix,
   );
   return figures(count, performance.now() - t0, update, query, start);
 }
@@ -350,6 +368,7 @@ async function main(): Promise<BenchResult> {
     parked: PARKED,
     warmup: WARMUP,
     workerOptions,
+    sqlitePragmas: args['sqlite-pragma'],
     smoke,
   };
   log(`machine ${JSON.stringify(machine)}`);

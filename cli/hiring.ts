@@ -3,6 +3,7 @@
  * http://127.0.0.1:3000) with a bearer token (HIRING_TOKEN or --token). Every command has --help;
  * --json prints the API's answer for scripts; an error is one line on stderr and a non-zero exit.
  */
+import { randomUUID } from 'node:crypto';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import {
@@ -477,18 +478,25 @@ export async function main(
     json,
     out,
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-      let res: Response;
-      try {
-        res = await fetch(`${api}${path}`, {
-          method,
-          headers: {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            ...(body ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(body ? { body: JSON.stringify(body) } : {}),
-        });
-      } catch {
-        throw new ApiError(`cannot reach the API at ${api} (is \`npm start\` running?)`);
+      // One key per intended action: when the API restarts under a request, the retry is answered
+      // with the first outcome instead of being made (or refused) a second time.
+      const idempotencyKey = method === 'POST' ? randomUUID() : undefined;
+      let res: Response | undefined;
+      for (let attempt = 0; !res; attempt++) {
+        try {
+          res = await fetch(`${api}${path}`, {
+            method,
+            headers: {
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+              ...(body ? { 'content-type': 'application/json' } : {}),
+              ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+            },
+            ...(body ? { body: JSON.stringify(body) } : {}),
+          });
+        } catch {
+          if (attempt >= 3) throw new ApiError(`cannot reach the API at ${api} (is \`npm start\` running?)`);
+          await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+        }
       }
       const text = await res.text();
       if (!res.ok) {

@@ -16,12 +16,17 @@ export const LawEnforcementSchema = z.object({
   country: CountryCode.optional(),
 });
 
-export const ProfilePatchSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  nationality: CountryCode.optional(),
-  dateOfBirth: z.iso.date('a date like 1990-04-23').optional(),
-  lawEnforcement: LawEnforcementSchema.optional(),
-});
+// Strict: a misspelt field ("nationalty") is refused by name instead of being dropped in silence.
+export const ProfilePatchSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    nationality: CountryCode.optional(),
+    dateOfBirth: z.iso.date('a date like 1990-04-23').optional(),
+    lawEnforcement: LawEnforcementSchema.optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, {
+    message: 'nothing to change: give name, nationality, dateOfBirth or lawEnforcement',
+  });
 export type ProfilePatch = z.infer<typeof ProfilePatchSchema>;
 
 export const DocumentRefSchema = z.object({

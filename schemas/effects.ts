@@ -21,6 +21,7 @@ export const EmailTemplateSchema = z.enum([
   'recruiter_reminder',
   'recruiter_escalation',
   'position_closed',
+  'onboarding_request',
 ]);
 export type EmailTemplate = z.infer<typeof EmailTemplateSchema>;
 

@@ -45,7 +45,6 @@ export async function waitForPort(port: number, timeoutMs: number, child?: Child
   throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
 }
 
-/** Refuses to start on a port that something else holds: we would talk to the wrong server. */
 /** True when nothing listens on the port on loopback. */
 export function portIsFree(port: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
@@ -55,6 +54,7 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/** Refuses to start on a port that something else holds: we would talk to the wrong server. */
 export async function ensurePortFree(port: number, what: string): Promise<void> {
   if (!(await portIsFree(port)))
     throw new Error(`port ${port} for ${what} is already in use (is another \`npm start\` running?)`);
@@ -96,7 +96,17 @@ export interface TemporalServerOptions {
   namespace: string;
   logDir: string;
   codecEndpoint?: string;
+  /** SQLite pragmas; by default SQLITE_PRAGMAS. */
+  sqlitePragmas?: string[];
 }
+
+/**
+ * Write-ahead logging: one fsync per commit instead of the rollback journal's several, and still
+ * durable (synchronous stays FULL). On this machine's disk it is what makes the dev server usable
+ * under load: see the README's performance section and `npm run bench -- --sqlite-pragma
+ * journal_mode=delete` for the comparison.
+ */
+export const SQLITE_PRAGMAS = ['journal_mode=wal'];
 
 export async function startTemporalDevServer(opts: TemporalServerOptions): Promise<ServerHandle> {
   mkdirSync(opts.logDir, { recursive: true });
@@ -117,6 +127,7 @@ export async function startTemporalDevServer(opts: TemporalServerOptions): Promi
     'warn',
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
+    ...(opts.sqlitePragmas ?? SQLITE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]),
     ...SEARCH_ATTRIBUTES.flatMap((a) => [
       '--search-attribute',
       `${a.name}=${searchAttributeTypeName(a.type)}`,

@@ -21,6 +21,7 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
+  patched,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { Activities } from '../activities/index.js';
@@ -38,6 +39,14 @@ import { NextDeadlineAttribute, SlaStatusAttribute, StageAttribute } from '../sc
 import { now } from './clock.js';
 import { EffectLane } from './effects.js';
 import * as pipeline from './pipeline.js';
+
+/**
+ * Changes to this workflow that alter what it does at a point old histories have already passed
+ * are made behind patched() with an id listed here (see README, "Changing the workflow safely").
+ * Once no application started before a patch is still open, the patch becomes deprecatePatch()
+ * and then goes away.
+ */
+export const HR_ONBOARDING_PATCH = 'hr-onboarding-email-2026-11';
 
 // ---- Messages: declared once here, imported by the API, the CLI and the tests.
 
@@ -110,7 +119,10 @@ export async function applicationWorkflow(
     const reason = pipeline.refusal(state, req, now());
     if (reason) throw refused(reason);
     if (req.command.type !== 'schedule_exam') {
-      commit(pipeline.apply(state, req, now()));
+      // patched() records a marker in new histories and answers false when replaying an old one,
+      // so an application accepted under older code replays without the email it never sent.
+      const hrOnboarding = req.command.type === 'accept_offer' && patched(HR_ONBOARDING_PATCH);
+      commit(pipeline.apply(state, req, now(), undefined, { hrOnboarding }));
       return view(state);
     }
     // The seat is booked first; the state moves only once it is ours.

@@ -150,6 +150,15 @@ export function refusal(state: ApplicationState, req: TransitionRequest, now: nu
 }
 
 /**
+ * Behaviour added after applications were already in flight. The workflow decides each one with
+ * `patched()`, so that an application that passed the point under older code replays as it ran.
+ */
+export interface Features {
+  /** Since November 2026: Human Resources is asked to start onboarding when an offer is accepted. */
+  hrOnboarding?: boolean;
+}
+
+/**
  * Applies an allowed request. Callers check `refusal` first; `booking` is the seat the exam
  * activity reserved (schedule_exam only).
  */
@@ -158,6 +167,7 @@ export function apply(
   req: TransitionRequest,
   now: number,
   booking?: SeatBooking,
+  features: Features = {},
 ): Outcome {
   const { actor, command } = req;
   const b = new Builder(state, actor, now);
@@ -296,6 +306,8 @@ export function apply(
     case 'accept_offer':
       b.event('application.offer_accepted', {}, 'accepted');
       b.finish('accepted', command, 'offer accepted', undefined, false);
+      if (features.hrOnboarding)
+        b.email('onboarding_request', { kind: 'hr' }, { detail: `Terms: ${s.offer?.terms ?? ''}` });
       break;
     case 'decline_offer':
       b.event('application.offer_declined', {}, 'declined');

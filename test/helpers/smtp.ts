@@ -8,7 +8,7 @@ export interface ReceivedMail {
 }
 
 /** A real SMTP server, in-process on loopback, that keeps every message it accepts. */
-export async function startSmtpServer(): Promise<{
+export async function startSmtpServer(onPort?: number): Promise<{
   url: string;
   received: ReceivedMail[];
   stop(): Promise<void>;
@@ -18,6 +18,8 @@ export async function startSmtpServer(): Promise<{
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Stopping drops open connections at once: an outage is an outage, not a polite drain.
+    closeTimeout: 100,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -36,7 +38,7 @@ export async function startSmtpServer(): Promise<{
       });
     },
   });
-  const port = await freePort();
+  const port = onPort ?? (await freePort());
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${port}`,

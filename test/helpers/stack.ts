@@ -28,9 +28,10 @@ export async function devServerClient(
  * The real thing, in-process: a worker with real activities (NATS JetStream, NATS key-value, SMTP
  * or the file outbox) against the run's real Temporal dev server and NATS server.
  */
-export async function realStack(opts: { smtpUrl?: string } = {}) {
+export async function realStack(opts: { smtpUrl?: string; natsUrl?: string } = {}) {
   const address = inject('temporalAddress');
-  const natsUrl = inject('natsUrl');
+  // A test that counts every write to NATS brings a NATS server of its own.
+  const natsUrl = opts.natsUrl ?? inject('natsUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'hiring-stack-'));
   const taskQueue = uniqueTaskQueue('stack');
   const config: Config = ConfigSchema.parse({

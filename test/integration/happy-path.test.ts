@@ -86,6 +86,7 @@ describe('happy path, end to end', () => {
       `offer->${sofia}`,
       `offer_accepted->${sofia}`,
       'offer_accepted->jean.martin@example.org',
+      'onboarding_request->hr@hiring.interpol.int',
     ]);
     const withCalendar = mine.filter((m) => /Content-Type: text\/calendar/i.test(m.raw));
     expect(withCalendar.map((m) => m.header('X-Hiring-Template'))).toEqual([

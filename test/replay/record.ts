@@ -73,7 +73,9 @@ try {
     await h.act(a.handle, recruiter({ type: 'make_offer', terms: 'P3' }));
     await h.act(a.handle, candidateSays(a.c, { type: 'accept_offer' }));
     await a.handle.result();
+    // 'accepted' was recorded before the HR onboarding patch; this run has its marker.
     await save('accepted', a.handle);
+    await save('accepted-with-hr-onboarding', a.handle);
   }
   {
     const a = await fresh();

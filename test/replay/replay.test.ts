@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { HR_ONBOARDING_PATCH } from '../../workflows/application-workflow.js';
 import { workflowBundle } from '../helpers/temporal.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
@@ -35,6 +36,20 @@ describe('recorded histories replay on the current workflow code', () => {
         path,
       ).toBe(true);
     }
+  });
+
+  it('has the HR onboarding patch in new histories only: both kinds replay (see README)', () => {
+    // Every payload of a history, decoded: markers, activity inputs.
+    const read = (name: string) =>
+      [...readFileSync(join(dir, `${name}.json`), 'utf8').matchAll(/"data": "([A-Za-z0-9+/=]+)"/g)]
+        .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'))
+        .join('\n');
+    // The marker names the patch; an application accepted before it was deployed has none.
+    expect(read('accepted-with-hr-onboarding')).toContain(HR_ONBOARDING_PATCH);
+    expect(read('accepted')).not.toContain(HR_ONBOARDING_PATCH);
+    expect(read('accepted')).toContain('offer_accepted');
+    expect(read('accepted-with-hr-onboarding')).toContain('onboarding_request');
+    expect(read('accepted')).not.toContain('onboarding_request');
   });
 
   it('replays every one of them', async () => {

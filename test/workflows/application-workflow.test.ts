@@ -123,6 +123,7 @@ describe('the pipeline, step by step', () => {
       'offer->candidate',
       'offer_accepted->candidate',
       'offer_accepted->recruiter',
+      'onboarding_request->hr',
     ]);
     expect(emails.find((e) => e.template === 'interview_invitation')?.calendar).toBeDefined();
     expect(emails.find((e) => e.template === 'exam_convocation')?.calendar).toBeDefined();

@@ -1,0 +1,146 @@
+/**
+ * The Temporal dev server killed (SIGKILL) while applications wait on their timers, then started
+ * again on the same SQLite file: every application is still there, the worker (never restarted)
+ * reconnects, and every pending timer fires, once.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { connectNats, type NatsResources } from '../../activities/nats.js';
+import {
+  getApplication,
+  startApplication,
+  transition,
+  type ApplicationHandle,
+} from '../../api/applications.js';
+import { directory } from '../../activities/directory.js';
+import { ConfigSchema, type Config } from '../../schemas/config.js';
+import { freePort, startTemporalDevServer, type ServerHandle } from '../../scripts/servers.js';
+import { kvCandidateStore } from '../../stores/candidates.js';
+import { kvKeyStore } from '../../stores/keys.js';
+import { loadMasterKey } from '../../stores/master-key.js';
+import { encryptionCodec } from '../../stores/payload-codec.js';
+import { createHiringWorker, type HiringWorker } from '../../workers/worker.js';
+import { eventually } from '../helpers/application-harness.js';
+import { applicationInput, DAYS, recruiter } from '../helpers/fixtures.js';
+import { workflowBundle } from '../helpers/temporal.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hiring-temporal-restart-'));
+const dbFile = join(dir, 'temporal.sqlite');
+let port: number;
+let server: ServerHandle;
+let config: Config;
+let nats: NatsResources;
+let connection: Connection;
+let client: Client;
+let workerConnection: NativeConnection;
+let hiring: HiringWorker;
+let running: Promise<void>;
+
+const startServer = async () => {
+  server = await startTemporalDevServer({ port, dbFile, namespace: 'default', logDir: join(dir, 'logs') });
+};
+
+beforeAll(async () => {
+  port = await freePort();
+  await startServer();
+  config = ConfigSchema.parse({
+    TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+    TEMPORAL_TASK_QUEUE: 'restart',
+    NATS_URL: inject('natsUrl'),
+    DATA_DIR: dir,
+    MASTER_KEY: inject('masterKey'),
+  });
+  nats = await connectNats(config.NATS_URL, 'temporal-restart-test');
+  const masterKey = loadMasterKey(config);
+  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  client = new Client({ connection, dataConverter: { payloadCodecs: [encryptionCodec(masterKey)] } });
+  const candidates = kvCandidateStore(nats.candidates, kvKeyStore(nats.candidateKeys, masterKey));
+  await directory({ people: nats.people, candidates, hr: { name: 'HR', email: 'hr@example.org' } }).putStaff(
+    'rec-1',
+    { name: 'Jean Martin', email: 'jean.martin@example.org' },
+  );
+  for (let i = 0; i < 4; i++) {
+    const { code } = await candidates.createAccount(
+      { name: `Restart ${i}`, email: `restart.${process.pid}.${i}@example.org` },
+      `restart-${process.pid}-${i}`,
+    );
+    await candidates.confirm(`restart-${process.pid}-${i}`, code);
+  }
+  workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  hiring = await createHiringWorker({
+    config,
+    nats,
+    connection: workerConnection,
+    workerOptions: { workflowBundle: await workflowBundle() },
+  });
+  running = hiring.worker.run();
+}, 180_000);
+
+afterAll(async () => {
+  hiring?.worker.shutdown();
+  await running?.catch(() => undefined);
+  hiring?.close();
+  await workerConnection?.close();
+  await connection?.close();
+  await nats?.close();
+  await server?.stop();
+});
+
+describe('Temporal server restart', () => {
+  it('keeps every application and fires every pending timer after a SIGKILL and a restart', async () => {
+    // The candidate has 40 seconds to confirm the interview; nobody does, so each expires.
+    const windowDays = 40 / 86_400;
+    const handles: ApplicationHandle[] = [];
+    for (let i = 0; i < 4; i++) {
+      const input = applicationInput(Date.now(), {
+        candidateId: `restart-${process.pid}-${i}`,
+        policy: { interviewConfirmationDays: windowDays },
+      });
+      const handle = await startApplication(client, 'restart', input);
+      await transition(handle, recruiter({ type: 'screen', decision: 'shortlist' }));
+      await transition(
+        handle,
+        recruiter({
+          type: 'schedule_interview',
+          at: new Date(Date.now() + DAYS(4)).toISOString(),
+          mode: { kind: 'in_person', dutyStation: 'LYO' },
+          contactedBy: 'phone',
+        }),
+      );
+      handles.push(handle);
+    }
+
+    process.kill(-server.process.pid!, 'SIGKILL');
+    await new Promise<void>((r) =>
+      server.process.exitCode !== null ? r() : server.process.once('exit', () => r()),
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    await startServer();
+
+    // A query needs the worker, which reconnects on its own: ask until it answers.
+    const ask = (handle: ApplicationHandle) => getApplication(handle).catch(() => undefined);
+    for (const handle of handles) {
+      // Still there, still waiting, with its deadline as it was.
+      const view = (await eventually(
+        () => ask(handle),
+        (v) => v !== undefined,
+        60_000,
+      ))!;
+      expect(view.status).toBe('interview');
+      expect(view.upcomingDeadlines.map((d) => d.kind)).toContain('interview_confirmation');
+    }
+    for (const handle of handles) {
+      const final = (await eventually(
+        () => ask(handle),
+        (v) => v?.status === 'expired' && v.pendingEffects === 0,
+        120_000,
+      ))!;
+      expect(final.outcome?.deadline).toBe('interview_confirmation');
+      expect(final.timeline.filter((t) => t.kind === 'deadline')).toHaveLength(1);
+    }
+  }, 300_000);
+});
