@@ -23,7 +23,7 @@ import {
   PositionIdAttribute,
   PositionStatusAttribute,
 } from '../schemas/search-attributes.js';
-import { zonedToInstant } from '../schemas/time.js';
+import { localTimeProblem, zonedToInstant } from '../schemas/time.js';
 import { getPositionQuery, positionUpdate, positionWorkflow } from '../workflows/position-workflow.js';
 
 export class PositionRefused extends Error {
@@ -44,6 +44,8 @@ export async function openPosition(
 ): Promise<Position> {
   const draft = PositionDraftSchema.parse(raw);
   const timeZone = DUTY_STATIONS[draft.dutyStation].timeZone;
+  const skipped = localTimeProblem(draft.deadlineLocal, timeZone);
+  if (skipped) throw new PositionRefused(skipped, 'deadlineLocal');
   const deadline = zonedToInstant(draft.deadlineLocal, timeZone);
   if (deadline.getTime() <= now.getTime()) {
     throw new PositionRefused(

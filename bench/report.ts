@@ -18,6 +18,12 @@ export interface PipelineFigures {
   start: Latency;
 }
 
+/** One application's history as the server stores it (JSON of the events, payloads encoded). */
+export interface HistorySize {
+  events: number;
+  kiB: number;
+}
+
 export interface MemoryPoint {
   applications: number;
   workerMiB: number;
@@ -36,8 +42,12 @@ export interface BenchResult {
     sqlitePragmas: string[];
     smoke: boolean;
   };
-  pipeline: PipelineFigures & { workerPeakMiB: number; activitiesPerApplication: number };
-  baseline: PipelineFigures & { activitiesPerApplication: number };
+  pipeline: PipelineFigures & {
+    workerPeakMiB: number;
+    activitiesPerApplication: number;
+    history: HistorySize;
+  };
+  baseline: PipelineFigures & { activitiesPerApplication: number; history: HistorySize };
   ratios: { throughput: number; updateP99: number; eventCost: number };
   events: { withPublish: PipelineFigures; publishAsNoop: PipelineFigures };
   parked: {
@@ -71,6 +81,7 @@ export function renderMarkdown(r: BenchResult): string {
     row('hiring pipeline, while the dashboard reads', r.dashboard.pipelineUnderLoad),
     '',
     `Activities per application: ours ${r.pipeline.activitiesPerApplication} (counted in a recorded history), baseline ${r.baseline.activitiesPerApplication}. Worker peak memory during the pipeline: ${r.pipeline.workerPeakMiB} MiB.`,
+    `History per application: ours ${r.pipeline.history.events} events, ${r.pipeline.history.kiB} KiB; baseline ${r.baseline.history.events} events, ${r.baseline.history.kiB} KiB.`,
     '',
     '| target | measured | |',
     '|---|---|---|',

@@ -22,6 +22,7 @@ import { connectNats, type NatsResources } from '../activities/nats.js';
 import { getApplication, startApplication, transition } from '../api/applications.js';
 import type { ApplicationInput, TransitionRequestInput } from '../schemas/application.js';
 import { applicationWorkflowId } from '../schemas/application.js';
+import { EVENT_STREAM } from '../schemas/events.js';
 import {
   freePort,
   SQLITE_PRAGMAS,
@@ -168,6 +169,13 @@ async function startChild(
   const logFile = createWriteStream(join(outDir, 'logs', `${name}.log`), { flags: 'a' });
   child.stderr.pipe(logFile);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let stopping = false;
+  // A process of ours dying mid-run ends the run: its figures would be wrong, or it would hang.
+  child.once('exit', (code, signal) => {
+    if (stopping || shuttingDown) return;
+    console.error(`[bench] ${name} died (${code ?? signal}) mid-run: see ${outDir}/logs/${name}.log`);
+    void stopAll().then(() => process.exit(1));
+  });
   await new Promise<void>((resolvePromise, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -183,6 +191,7 @@ async function startChild(
   return {
     pid: child.pid!,
     async stop() {
+      stopping = true;
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
@@ -437,6 +446,12 @@ async function main(): Promise<BenchResult> {
     const activitiesPerApplication = (history.events ?? []).filter(
       (e) => e.activityTaskScheduledEventAttributes,
     ).length;
+    // What the server stores per application, ours against the bare workflow's: events and bytes.
+    const bareHistory = await bareClient.workflow.getHandle('bare-0').fetchHistory();
+    const historyOf = (h: typeof history) => ({
+      events: h.events?.length ?? 0,
+      kiB: Math.round(Buffer.byteLength(JSON.stringify(h)) / 102.4) / 10,
+    });
 
     // 5. The same pipeline with the JetStream publish as a no-op.
     log(`events: the same pipeline with publishing as a no-op`);
@@ -457,6 +472,16 @@ async function main(): Promise<BenchResult> {
     const memory = [
       { applications: 0, workerMiB: rssMiB(parkWorker.pid), serverMiB: rssMiB(temporal.process.pid!) },
     ];
+    // Submitted events on the stream and emails in the ledger: what the parked applications owe.
+    const effectsDone = async () => {
+      const consumer = await nats.js.consumers.get(EVENT_STREAM, {
+        filter_subjects: ['hiring.application.*.submitted'],
+      });
+      const events = (await consumer.info()).num_pending;
+      await consumer.delete().catch(() => undefined);
+      return { events, emails: (await nats.sentEmails.status()).values };
+    };
+    const before = await effectsDone();
     let started = 0;
     const parkStart: number[] = [];
     const now = Date.now();
@@ -480,8 +505,12 @@ async function main(): Promise<BenchResult> {
         );
       });
       started = checkpoint;
-      // Let the first workflow tasks and acknowledgements settle before reading memory.
+      // Parked means settled: listed, its event published and its acknowledgement sent.
       await waitForVisibility(client, `PositionId = 'PARK'`, checkpoint);
+      await waitFor(`${checkpoint} parked applications' events and emails`, async () => {
+        const settled = await effectsDone();
+        return settled.events - before.events >= checkpoint && settled.emails - before.emails >= checkpoint;
+      });
       await new Promise((r) => setTimeout(r, smoke ? 500 : 5000));
       memory.push({
         applications: checkpoint,
@@ -536,8 +565,13 @@ async function main(): Promise<BenchResult> {
         ...pipeline,
         workerPeakMiB: Math.max(...peak.filter(Number.isFinite), 0),
         activitiesPerApplication,
+        history: historyOf(history),
       },
-      baseline: { ...baseline, activitiesPerApplication: ACTIVITIES_PER_APPLICATION },
+      baseline: {
+        ...baseline,
+        activitiesPerApplication: ACTIVITIES_PER_APPLICATION,
+        history: historyOf(bareHistory),
+      },
       ratios: {
         throughput: Math.round((pipeline.applicationsPerSecond / baseline.applicationsPerSecond) * 100) / 100,
         updateP99: Math.round((pipeline.update.p99 / baseline.update.p99) * 100) / 100,
@@ -558,6 +592,14 @@ async function main(): Promise<BenchResult> {
   }
 }
 
+async function waitFor(what: string, ok: () => Promise<boolean>, timeoutMs = 1_800_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > until) throw new Error(`${what}: not done in ${timeoutMs / 60_000} minutes`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 async function waitForVisibility(client: Client, query: string, n: number): Promise<void> {
   const until = Date.now() + 300_000;
   while (Date.now() < until) {
@@ -567,11 +609,16 @@ async function waitForVisibility(client: Client, query: string, n: number): Prom
   throw new Error(`visibility did not list ${n} for ${query} in 5 minutes`);
 }
 
+let shuttingDown = false;
 async function stopAll() {
+  shuttingDown = true;
   for (const child of children) child.kill('SIGKILL');
   await natsServer?.stop();
   await temporal?.stop();
 }
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void stopAll().then(() => process.exit(130)));
 
 try {
   const result = await main();

@@ -27,6 +27,12 @@ export const ConfigSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.email().default('recruitment@hiring.interpol.int'),
   HR_MAILBOX: z.email().default('hr@hiring.interpol.int'),
+  /**
+   * Workflows a worker keeps in memory between tasks. Uncapped, 10,000 open applications took a
+   * worker to 3 GB and then crashed it (see README, performance); an evicted application is
+   * replayed from its history when it next moves, which for one waiting weeks costs nothing.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
   /** Days a candidate's personal data is kept after their last activity, then erased. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
   /** Base64 of 32 bytes, wrapping every candidate's data key; unset: a key file under DATA_DIR. */

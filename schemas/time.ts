@@ -44,6 +44,17 @@ export function zonedToInstant(local: string, timeZone: string): Date {
   return new Date(instant);
 }
 
+/**
+ * Why a local time cannot be a deadline in `timeZone`, if it cannot: the clocks skip it (02:30 on
+ * the night summer time starts in Lyon; all of 30 December 2011 in Apia, which crossed the date
+ * line). Such a time would silently become another one.
+ */
+export function localTimeProblem(local: string, timeZone: string): string | undefined {
+  return instantToZoned(zonedToInstant(local, timeZone), timeZone) === local
+    ? undefined
+    : `${local} does not exist in ${timeZone}: the clocks skip it`;
+}
+
 /** The wall-clock time `instant` shows in `timeZone`, as "YYYY-MM-DDTHH:mm". */
 export function instantToZoned(instant: Date | string, timeZone: string): string {
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();

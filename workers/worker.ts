@@ -81,6 +81,7 @@ export async function createHiringWorker(opts: {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities,
     dataConverter,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     ...(opts.workerOptions?.workflowBundle ? {} : { workflowsPath: WORKFLOWS_PATH }),
     ...opts.workerOptions,
   });

@@ -27,7 +27,7 @@ import {
 } from '../schemas/position.js';
 import { DUTY_STATIONS } from '../schemas/reference.js';
 import { NextDeadlineAttribute, PositionStatusAttribute } from '../schemas/search-attributes.js';
-import { zonedToInstant } from '../schemas/time.js';
+import { localTimeProblem, zonedToInstant } from '../schemas/time.js';
 import { now } from './clock.js';
 import { EffectLane, closeApplicationsOfPosition } from './effects.js';
 
@@ -96,6 +96,8 @@ export async function positionWorkflow(input: Position): Promise<PositionView> {
     if (status === 'filled' || status === 'cancelled')
       return `the position is ${status}; nothing more can change`;
     if (command.type === 'extend_deadline') {
+      const skipped = localTimeProblem(command.deadlineLocal, position.timeZone);
+      if (skipped) return skipped;
       const until = zonedToInstant(command.deadlineLocal, position.timeZone).getTime();
       if (until <= deadline) return `the new deadline must be later than the current one`;
       if (until <= now()) return 'the new deadline must be in the future';

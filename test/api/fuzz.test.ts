@@ -8,6 +8,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -240,5 +241,46 @@ describe('generated bad input', () => {
     });
     expect(nobody.statusCode).toBe(404);
     expect(nobody.body).toMatch(/no candidate 'nobody-by-that-id'/);
+  });
+
+  it('keeps names in any script exactly, and refuses a name too long with the field and the rule', async () => {
+    const names = [
+      'Ngũgĩ wa Thiong’o',
+      '王小明',
+      'محمد بن سلمان',
+      'Zoë Ñúñez-Łukasiewicz',
+      'Þórunn Ýr Ásgeirsdóttir',
+      'O’Brien-Smith 👮‍♀️',
+    ];
+    for (const [i, name] of names.entries()) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/candidates',
+        payload: { name, email: `unicode.${run}.${i}@example.org` },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const { candidateId } = res.json<{ candidateId: string }>();
+      expect((await stack.candidates.get(candidateId))?.profile.name).toBe(name);
+    }
+    const long = await app.inject({
+      method: 'POST',
+      url: '/candidates',
+      payload: { name: 'Ä'.repeat(201), email: `long.${run}@example.org` },
+    });
+    expect(long.statusCode).toBe(400);
+    const problems = long.json<{ problems: { field: string; message: string }[] }>().problems;
+    expect(problems.map((p) => p.field)).toEqual(['body.name']);
+    expect(problems[0]?.message).toMatch(/200/);
+  });
+
+  it('keeps tokens at rest only as their SHA-256', async () => {
+    const stored: string[] = [];
+    for await (const key of await stack.nats.tokens.keys())
+      stored.push(key, (await stack.nats.tokens.get(key))?.string() ?? '');
+    expect(Object.keys(tokens)).toEqual(['recruiter', 'hr', 'admin', 'candidate']);
+    for (const token of Object.values(tokens)) {
+      expect(stored.join('\n')).not.toContain(token);
+      expect(stored).toContain(`token.${createHash('sha256').update(token).digest('hex')}`);
+    }
   });
 });

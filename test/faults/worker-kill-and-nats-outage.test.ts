@@ -1,7 +1,11 @@
 /**
- * Faults, bounded and on loopback: the worker killed (SIGKILL) and restarted while applications
- * move, and NATS stopped while a transition is made. Nothing is lost and nothing is doubled: one
- * event per transition on the stream, one email per step in the outbox.
+ * Faults, bounded and on loopback: the worker killed (SIGKILL) at random moments and restarted
+ * while applications move from submission to acceptance, and NATS stopped while a transition is
+ * made. Nothing is lost and nothing is doubled: one event per transition on the stream, one email
+ * per step in the outbox, one exam seat per application.
+ *
+ * `npm test` runs 8 applications; `npm run test:faults` runs 200 (FAULT_APPLICATIONS). The kill
+ * moments come from FAULT_SEED (printed), so a failing run can be replayed.
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { Client, Connection } from '@temporalio/client';
@@ -12,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { getApplication, startApplication, transition } from '../../api/applications.js';
 import { directory } from '../../activities/directory.js';
+import { kvExamSeats } from '../../activities/exam-booking.js';
 import { connectNats, type NatsResources } from '../../activities/nats.js';
 import { ConfigSchema } from '../../schemas/config.js';
 import { EVENT_STREAM, type DomainEvent } from '../../schemas/events.js';
@@ -23,6 +28,18 @@ import { encryptionCodec } from '../../stores/payload-codec.js';
 import { eventually } from '../helpers/application-harness.js';
 import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
 
+const COUNT = Number(process.env.FAULT_APPLICATIONS ?? 8);
+const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
+/** A small deterministic generator (mulberry32), so the kill moments of a run can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 const dir = mkdtempSync(join(tmpdir(), 'hiring-faults-'));
 const taskQueue = `faults-${process.pid}`;
 let natsPort: number;
@@ -110,22 +127,43 @@ async function eventsOf(applicationId: string): Promise<DomainEvent[]> {
   return out;
 }
 
-/** The templates of the emails written to the outbox for one application (headers unfolded). */
-function outboxFor(applicationId: string): string[] {
-  const outbox = join(dir, 'outbox');
-  return readdirSync(outbox)
-    .map((f) =>
-      (readFileSync(join(outbox, f), 'utf8').split(/\r?\n\r?\n/)[0] ?? '').replaceAll(/\r?\n[ \t]+/g, ' '),
-    )
-    .filter((head) => new RegExp(`^X-Hiring-Email-Id: ${applicationId}:`, 'im').test(head))
-    .map((head) => /^X-Hiring-Template: (\S+)/im.exec(head)?.[1] ?? '?')
-    .sort();
+/** The outbox's emails by application: the template of each (headers unfolded), read once. */
+function outbox(): Map<string, string[]> {
+  const folder = join(dir, 'outbox');
+  const byApplication = new Map<string, string[]>();
+  for (const f of readdirSync(folder)) {
+    const head = (readFileSync(join(folder, f), 'utf8').split(/\r?\n\r?\n/)[0] ?? '').replaceAll(
+      /\r?\n[ \t]+/g,
+      ' ',
+    );
+    // The email id is "<applicationId>:<seq>:<template>:<recipient>".
+    const id = /^X-Hiring-Email-Id: (\S+)/im.exec(head)?.[1] ?? '';
+    const applicationId = id.split(':')[0] ?? '';
+    const template = /^X-Hiring-Template: (\S+)/im.exec(head)?.[1] ?? '?';
+    byApplication.set(applicationId, [...(byApplication.get(applicationId) ?? []), template]);
+  }
+  return byApplication;
 }
+const outboxFor = (applicationId: string, index = outbox()) => [...(index.get(applicationId) ?? [])].sort();
 
 describe('faults', () => {
-  it('kills the worker twice while applications move: every event and email exactly once', async () => {
-    const apps = await Promise.all(Array.from({ length: 8 }, (_, i) => newApplication(i)));
+  it('kills the worker at random moments while applications move: every event, email and seat once', async () => {
+    const apps = [];
+    for (let i = 0; i < COUNT; i += 20)
+      apps.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(20, COUNT - i) }, (_, k) => newApplication(i + k)),
+        )),
+      );
     const at = new Date(Date.now() + DAYS(4)).toISOString();
+    const sessionId = `FAULTS-${process.pid}-${Date.now()}`;
+    const seats = kvExamSeats(nats.examSessions);
+    await seats.createSession({
+      sessionId,
+      dutyStation: 'LYO',
+      startsAt: new Date(Date.now() + DAYS(20)).toISOString(),
+      capacity: COUNT,
+    });
     const rounds = [
       () => recruiter({ type: 'screen', decision: 'shortlist' }),
       () =>
@@ -137,25 +175,34 @@ describe('faults', () => {
         }),
       (c: string) => candidateSays(c, { type: 'confirm_interview' }),
       () => recruiter({ type: 'record_interview', outcome: 'pass' }),
+      () => recruiter({ type: 'schedule_exam', sessionId }),
+      () => recruiter({ type: 'record_exam_result', score: 75, passed: true }),
+      () => recruiter({ type: 'make_offer', terms: 'P2, fixed-term' }),
+      (c: string) => candidateSays(c, { type: 'accept_offer' }),
     ];
-    let kills = 0;
+    const next = random(SEED);
+    const moments: string[] = [];
     for (const [i, round] of rounds.entries()) {
       const inFlight = Promise.all(apps.map((a) => transition(a.handle, round(a.input.candidateId))));
-      if (i === 1 || i === 3) {
-        // Kill while the round is in flight, then bring a new worker up.
-        await new Promise((r) => setTimeout(r, 150));
+      // Every other round, on average: kill while the round is in flight, at a random moment.
+      if (next() < 0.5 || i === 4) {
+        const delay = Math.floor(next() * 400);
+        moments.push(`round ${i + 1} at ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
         await killWorker();
-        kills += 1;
         await startWorker();
       }
       await inFlight;
     }
-    for (const a of apps) {
+    for (const a of apps)
       await eventually(
         () => getApplication(a.handle),
         (v) => v.pendingEffects === 0,
-        60_000,
+        120_000,
       );
+    const sent = outbox();
+    for (const a of apps) {
+      expect((await a.handle.result()).status).toBe('accepted');
       const events = await eventsOf(a.handle.workflowId);
       expect(events.map((e) => e.type)).toEqual([
         'application.submitted',
@@ -163,21 +210,35 @@ describe('faults', () => {
         'application.interview_scheduled',
         'application.interview_confirmed',
         'application.interview_held',
+        'application.exam_booked',
+        'application.exam_result',
+        'application.offer_made',
+        'application.offer_accepted',
       ]);
-      expect(outboxFor(a.handle.workflowId)).toEqual(
+      expect(outboxFor(a.handle.workflowId, sent)).toEqual(
         [
           'acknowledgement',
           'shortlisted',
           'interview_invitation',
           'interview_confirmed',
           'interview_passed',
+          'exam_convocation',
+          'exam_passed',
+          'offer',
+          'offer_accepted',
+          'offer_accepted',
+          'onboarding_request',
         ].sort(),
       );
     }
+    // One seat per application, none doubled, none lost.
+    const session = await seats.getSession(sessionId);
+    expect(Object.keys(session!.seats).sort()).toEqual(apps.map((a) => a.handle.workflowId).sort());
+    expect(new Set(Object.values(session!.seats)).size).toBe(COUNT);
     console.info(
-      `faults: ${apps.length} applications, ${rounds.length} rounds, ${kills} worker kills, nothing lost or doubled`,
+      `faults: ${apps.length} applications to acceptance, ${rounds.length} rounds, ${moments.length} worker kills (seed ${SEED}: ${moments.join(', ')}); nothing lost or doubled`,
     );
-  }, 240_000);
+  }, 1_200_000);
 
   it('goes on while NATS is down, and publishes every event once when it is back', async () => {
     const { handle } = await newApplication(100);

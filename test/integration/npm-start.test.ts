@@ -4,7 +4,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,34 @@ describe('npm start', () => {
     const api = await fetch(`http://127.0.0.1:${ports.API_PORT}/health`);
     expect(await api.json()).toEqual({ ok: true });
 
+    // A candidate signs up and fills in a profile: their personal data must reach no log.
+    const base = `http://127.0.0.1:${ports.API_PORT}`;
+    const person = { name: 'Zinedine Logcheck', email: `logcheck.${process.pid}@example.org` };
+    const signup = await fetch(`${base}/candidates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(person),
+    });
+    expect(signup.status).toBe(201);
+    const { candidateId } = (await signup.json()) as { candidateId: string };
+    const outbox = join(dataDir, 'outbox');
+    const mail = readdirSync(outbox)
+      .map((f) => readFileSync(join(outbox, f), 'utf8'))
+      .find((m) => m.includes(`account:${candidateId}:confirm`))!;
+    const code = /confirmation code is (\d{6})/.exec(mail)![1]!;
+    const confirmed = await fetch(`${base}/candidates/${candidateId}/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    const { token } = (await confirmed.json()) as { token: string };
+    const profile = await fetch(`${base}/me`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ dateOfBirth: '1987-06-05', nationality: 'DZ' }),
+    });
+    expect(profile.status).toBe(200);
+
     const address = `127.0.0.1:${ports.TEMPORAL_PORT}`;
     let connection = await Connection.connect({ address });
     // The worker encrypts payloads with a key derived from the master key under DATA_DIR.
@@ -90,6 +118,14 @@ describe('npm start', () => {
     expect(await stop(first.child)).toBe(0);
     for (const port of Object.values(ports))
       expect(await portIsFree(port), `port ${port} still held`).toBe(true);
+    // Everything the processes printed, and every log file the servers wrote.
+    const logs = [
+      first.output(),
+      ...readdirSync(join(dataDir, 'logs')).map((f) => readFileSync(join(dataDir, 'logs', f), 'utf8')),
+    ].join('\n');
+    expect(logs).toContain('/candidates'); // the requests were logged...
+    for (const secret of [person.name, 'Logcheck', person.email, '1987-06-05', token, code])
+      expect(logs, `'${secret}' in the logs`).not.toContain(secret); // ...the people were not
 
     const second = await start(ports);
     connection = await Connection.connect({ address });

@@ -95,11 +95,18 @@ describe('positions', () => {
     expect(await ids({ includeClosed: true })).toHaveLength(3);
   });
 
-  it('refuses a deadline in the past and a duplicate id, naming the field', async () => {
+  it('refuses a deadline in the past, one the clocks skip, and a duplicate id, naming the field', async () => {
     await expect(
       openPosition(stack.client, stack.taskQueue, draft({ deadlineLocal: '2020-01-01T12:00' })),
     ).rejects.toMatchObject({
       field: 'deadlineLocal',
+    });
+    // 02:30 on the night Lyon moves to summer time does not exist there.
+    await expect(
+      openPosition(stack.client, stack.taskQueue, draft({ deadlineLocal: '2027-03-28T02:30' })),
+    ).rejects.toMatchObject({
+      field: 'deadlineLocal',
+      message: '2027-03-28T02:30 does not exist in Europe/Paris: the clocks skip it',
     });
     const d = draft();
     await openPosition(stack.client, stack.taskQueue, d);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ageOn, eligibilityProblems } from '../../api/eligibility.js';
 import type { Candidate } from '../../schemas/candidate.js';
 import type { Position } from '../../schemas/position.js';
-import { instantToZoned, zonedToInstant } from '../../schemas/time.js';
+import { instantToZoned, localTimeProblem, zonedToInstant } from '../../schemas/time.js';
 import { loadReferenceData } from '../../stores/reference-data.js';
 import { documentRefusal, MAX_DOCUMENT_BYTES } from '../../stores/documents.js';
 
@@ -19,6 +19,24 @@ describe('local deadlines', () => {
       '2027-03-14T16:00:00.000Z',
     );
     expect(instantToZoned('2027-01-31T15:59:00Z', 'Asia/Singapore')).toBe('2027-01-31T23:59');
+  });
+
+  it('keeps the date right on both sides of the date line, and refuses a time the clocks skip', () => {
+    // The first and the last places to reach midnight: 25 hours apart on the same calendar date.
+    expect(zonedToInstant('2026-12-31T23:59', 'Pacific/Kiritimati').toISOString()).toBe(
+      '2026-12-31T09:59:00.000Z',
+    );
+    expect(zonedToInstant('2026-12-31T23:59', 'Pacific/Pago_Pago').toISOString()).toBe(
+      '2027-01-01T10:59:00.000Z',
+    );
+    expect(instantToZoned('2027-01-01T10:59:00Z', 'Pacific/Pago_Pago')).toBe('2026-12-31T23:59');
+    expect(instantToZoned('2026-12-31T09:59:00Z', 'Pacific/Kiritimati')).toBe('2026-12-31T23:59');
+    // Samoa skipped 30 December 2011 when it moved across the date line; Lyon skips 02:30 once a year.
+    expect(localTimeProblem('2011-12-30T12:00', 'Pacific/Apia')).toMatch(/does not exist in Pacific\/Apia/);
+    expect(localTimeProblem('2011-12-29T23:59', 'Pacific/Apia')).toBeUndefined();
+    expect(localTimeProblem('2011-12-31T00:00', 'Pacific/Apia')).toBeUndefined();
+    expect(localTimeProblem('2027-03-28T02:30', 'Europe/Paris')).toMatch(/the clocks skip it/);
+    expect(localTimeProblem('2027-10-31T02:30', 'Europe/Paris')).toBeUndefined();
   });
 });
 
