@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { link, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
@@ -21,6 +21,29 @@ export interface Mailer {
     text: string;
   }): Promise<{ emailId: string; status: 'sent' | 'already_sent' }>;
   close(): void;
+}
+
+/**
+ * Writes `file` whole or not at all, and only if it is not there yet; false when it already was.
+ * The message is written to a temporary name and linked into place (atomic, and refused if the
+ * name exists), so a worker killed mid-write never leaves a half-written message under the final
+ * name for a retry to mistake for a sent one (the fault test found exactly that: an empty .eml and
+ * a lost acknowledgement). An empty file under the final name is such a leftover: it is replaced.
+ */
+async function writeOnce(file: string, content: Buffer): Promise<boolean> {
+  const tmp = `${file}.${randomUUID()}.partial`;
+  await writeFile(tmp, content);
+  try {
+    await link(tmp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if ((await stat(file)).size > 0) return false;
+    await rename(tmp, file);
+    return true;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
 }
 
 /**
@@ -63,10 +86,7 @@ export function createMailer(opts: {
     } else if (delivery.kind === 'outbox') {
       const raw = await stream.sendMail(message);
       await mkdir(delivery.dir, { recursive: true });
-      try {
-        await writeFile(join(delivery.dir, `${digest}.eml`), raw.message as Buffer, { flag: 'wx' });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (!(await writeOnce(join(delivery.dir, `${digest}.eml`), raw.message as Buffer))) {
         await ledger.put(ledgerKey, emailId);
         return { emailId, status: 'already_sent' };
       }

@@ -4,6 +4,7 @@
  * application instead of starting a second one.
  */
 import {
+  ServiceError,
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   type Client,
@@ -11,6 +12,7 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
 import {
   ApplicationInputSchema,
   applicationWorkflowId,
@@ -62,19 +64,35 @@ export async function startApplication(
 }
 
 /**
- * One transition. With an idempotency key the update carries a deterministic id: a retry of a
- * request whose answer was lost (a restart, a timeout) is answered by the server with the first
- * outcome instead of being made, or refused, a second time.
+ * One transition. Every call carries an update id, deterministic when the caller gives an
+ * idempotency key: a retry of a request whose answer was lost (a restart, a timeout) is answered by
+ * the server with the first outcome instead of being made, or refused, a second time.
+ *
+ * While a worker is down, the application's workflow task can be "in failed state" (the task the
+ * dead worker held timed out) and the server turns updates away; that passes as soon as a worker
+ * picks the task up again, so the transition is retried, with the same id, for up to about a minute.
  */
-export function transition(
+export async function transition(
   handle: ApplicationHandle,
   req: TransitionRequestInput,
   idempotencyKey?: string,
 ): Promise<ApplicationView> {
-  return handle.executeUpdate(transitionUpdate, {
-    args: [req],
-    ...(idempotencyKey ? { updateId: `transition:${req.actor.role}:${req.actor.id}:${idempotencyKey}` } : {}),
-  });
+  const updateId = `transition:${req.actor.role}:${req.actor.id}:${idempotencyKey ?? randomUUID()}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle.executeUpdate(transitionUpdate, { args: [req], updateId });
+    } catch (err) {
+      if (attempt >= 15 || !workflowTaskFailing(err)) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5000)));
+    }
+  }
+}
+
+/** The server's answer while the workflow's task is failing (FAILED_PRECONDITION). */
+function workflowTaskFailing(err: unknown): boolean {
+  if (!(err instanceof ServiceError)) return false;
+  const cause = err.cause as { code?: number; details?: string } | undefined;
+  return cause?.code === 9 && /Workflow Task in failed state/i.test(cause.details ?? '');
 }
 
 export function getApplication(handle: ApplicationHandle): Promise<ApplicationView> {

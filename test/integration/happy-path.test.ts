@@ -3,6 +3,10 @@
  * SMTP server. Exactly one message per step, calendar invitations where due, one event per transition.
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApplication, startApplication, transition } from '../../api/applications.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
@@ -110,6 +114,43 @@ describe('happy path, end to end', () => {
       'application.offer_accepted',
     ]);
     expect((await getApplication(handle)).pendingEffects).toBe(0);
+  });
+
+  it('writes an outbox message whole or not at all: a crash leftover is not a sent email', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hiring-outbox-'));
+    const mailer = createMailer({
+      delivery: { kind: 'outbox', dir },
+      directory: stack.directory,
+      ledger: stack.nats.sentEmails,
+      from: 'recruitment@hiring.interpol.int',
+    });
+    const candidateId = `outbox-cand-${Date.now()}`;
+    await stack.addCandidate(candidateId, 'Kari Nordmann', `kari.${Date.now()}@example.org`);
+    const emailId = `outbox-test:${Date.now()}:acknowledgement:candidate`;
+    // What a worker SIGKILLed between creating the file and writing it left behind (found by the
+    // worker-kill fault test): an empty file under the message's final name.
+    const digest = createHash('sha256').update(emailId).digest('hex').slice(0, 32);
+    writeFileSync(join(dir, `${digest}.eml`), '');
+    const request = {
+      emailId,
+      template: 'acknowledgement' as const,
+      to: { kind: 'candidate' as const, id: candidateId },
+      applicationId: 'application/P-outbox/outbox-cand',
+      position: {
+        positionId: 'P-outbox',
+        reference: 'VN-OUTBOX',
+        title: 'Analyst',
+        dutyStation: 'LYO' as const,
+        deadline: '2027-01-31T22:59:00.000Z',
+      },
+    };
+    const first = await mailer.send(request);
+    const second = await mailer.send(request);
+    mailer.close();
+    expect([first.status, second.status]).toEqual(['sent', 'already_sent']);
+    // One whole message, and no temporary file left.
+    expect(readdirSync(dir)).toEqual([`${digest}.eml`]);
+    expect(readFileSync(join(dir, `${digest}.eml`), 'utf8')).toMatch(/Dear Kari Nordmann/);
   });
 
   it('never sends the same email twice when the activity is retried', async () => {
