@@ -26,7 +26,13 @@ import { kvKeyStore } from '../../stores/keys.js';
 import { loadMasterKey } from '../../stores/master-key.js';
 import { encryptionCodec } from '../../stores/payload-codec.js';
 import { eventually } from '../helpers/application-harness.js';
-import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
+import {
+  applicationInput,
+  candidateSays,
+  DAYS,
+  recruiter,
+  EVENTS_TO_ACCEPTANCE,
+} from '../helpers/fixtures.js';
 
 const COUNT = Number(process.env.FAULT_APPLICATIONS ?? 8);
 const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
@@ -217,17 +223,7 @@ describe('faults', () => {
     for (const a of apps) {
       expect((await a.handle.result()).status).toBe('accepted');
       const events = await eventsOf(a.handle.workflowId);
-      expect(events.map((e) => e.type)).toEqual([
-        'application.submitted',
-        'application.screened',
-        'application.interview_scheduled',
-        'application.interview_confirmed',
-        'application.interview_held',
-        'application.exam_booked',
-        'application.exam_result',
-        'application.offer_made',
-        'application.offer_accepted',
-      ]);
+      expect(events.map((e) => e.type)).toEqual(EVENTS_TO_ACCEPTANCE);
       expect(outboxFor(a.handle.workflowId, sent)).toEqual(
         [
           'acknowledgement',

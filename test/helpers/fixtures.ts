@@ -45,3 +45,16 @@ export const candidateSays = (candidateId: string, command: CommandInput): Trans
 });
 
 export const DAYS = (n: number) => n * DAY;
+
+/** The events of an application taken from submission to acceptance, in order, each once. */
+export const EVENTS_TO_ACCEPTANCE = [
+  'application.submitted',
+  'application.screened',
+  'application.interview_scheduled',
+  'application.interview_confirmed',
+  'application.interview_held',
+  'application.exam_booked',
+  'application.exam_result',
+  'application.offer_made',
+  'application.offer_accepted',
+];

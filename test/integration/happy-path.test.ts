@@ -13,7 +13,13 @@ import { kvExamSeats } from '../../activities/exam-booking.js';
 import { createMailer } from '../../activities/mailer.js';
 import { EVENT_STREAM, type DomainEvent } from '../../schemas/events.js';
 import { eventually } from '../helpers/application-harness.js';
-import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
+import {
+  applicationInput,
+  candidateSays,
+  DAYS,
+  recruiter,
+  EVENTS_TO_ACCEPTANCE,
+} from '../helpers/fixtures.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 import { realStack } from '../helpers/stack.js';
 
@@ -102,17 +108,7 @@ describe('happy path, end to end', () => {
 
     // One event per transition on the stream, none doubled.
     const events = await eventsOf(input.applicationId, 9);
-    expect(events.map((e) => e.type)).toEqual([
-      'application.submitted',
-      'application.screened',
-      'application.interview_scheduled',
-      'application.interview_confirmed',
-      'application.interview_held',
-      'application.exam_booked',
-      'application.exam_result',
-      'application.offer_made',
-      'application.offer_accepted',
-    ]);
+    expect(events.map((e) => e.type)).toEqual(EVENTS_TO_ACCEPTANCE);
     expect((await getApplication(handle)).pendingEffects).toBe(0);
   });
 

@@ -6,7 +6,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationView } from '../../schemas/application.js';
 import { applicationHarness, eventually, refusalOf } from '../helpers/application-harness.js';
-import { applicationInput, candidateSays, DAYS, position, recruiter } from '../helpers/fixtures.js';
+import {
+  applicationInput,
+  candidateSays,
+  DAYS,
+  position,
+  recruiter,
+  EVENTS_TO_ACCEPTANCE,
+} from '../helpers/fixtures.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
 
 let env: TestWorkflowEnvironment;
@@ -99,17 +106,7 @@ describe('the pipeline, step by step', () => {
     expect(final.upcomingDeadlines).toEqual([]);
 
     const mine = h.fake.eventsOf(input.applicationId);
-    expect(mine.map((e) => e.type)).toEqual([
-      'application.submitted',
-      'application.screened',
-      'application.interview_scheduled',
-      'application.interview_confirmed',
-      'application.interview_held',
-      'application.exam_booked',
-      'application.exam_result',
-      'application.offer_made',
-      'application.offer_accepted',
-    ]);
+    expect(mine.map((e) => e.type)).toEqual(EVENTS_TO_ACCEPTANCE);
     expect(new Set(mine.map((e) => e.eventId)).size).toBe(mine.length);
     const emails = h.fake.emails.filter((e) => e.applicationId === input.applicationId);
     expect(emails.map((e) => `${e.template}->${e.to.kind}`)).toEqual([
