@@ -506,7 +506,9 @@ async function main(): Promise<BenchResult> {
       });
       started = checkpoint;
       // Parked means settled: listed, its event published and its acknowledgement sent.
-      await waitForVisibility(client, `PositionId = 'PARK'`, checkpoint);
+      await waitFor(`visibility to list ${checkpoint} parked applications`, async () => {
+        return (await client.workflow.count(`PositionId = 'PARK'`)).count >= checkpoint;
+      });
       await waitFor(`${checkpoint} parked applications' events and emails`, async () => {
         const settled = await effectsDone();
         return settled.events - before.events >= checkpoint && settled.emails - before.emails >= checkpoint;
@@ -598,15 +600,6 @@ async function waitFor(what: string, ok: () => Promise<boolean>, timeoutMs = 1_8
     if (Date.now() > until) throw new Error(`${what}: not done in ${timeoutMs / 60_000} minutes`);
     await new Promise((r) => setTimeout(r, 1000));
   }
-}
-
-async function waitForVisibility(client: Client, query: string, n: number): Promise<void> {
-  const until = Date.now() + 300_000;
-  while (Date.now() < until) {
-    if ((await client.workflow.count(query)).count >= n) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`visibility did not list ${n} for ${query} in 5 minutes`);
 }
 
 let shuttingDown = false;

@@ -14,13 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type RouteInfo } from '../../api/server.js';
-import { openPosition } from '../../api/positions.js';
 import { transitionSignal, transitionUpdate } from '../../workflows/application-workflow.js';
 import type { ApplicationView } from '../../schemas/application.js';
-import { instantToZoned } from '../../schemas/time.js';
 import { freePort, startNatsServer, type ServerHandle } from '../../scripts/servers.js';
 import { eventually } from '../helpers/application-harness.js';
-import { DAYS } from '../helpers/fixtures.js';
 import { realStack } from '../helpers/stack.js';
 
 let natsServer: ServerHandle;
@@ -41,16 +38,16 @@ beforeAll(async () => {
   for (const role of ['recruiter', 'hr', 'admin'] as const)
     tokens[role] = await stack.api.tokens.issue(role, role === 'recruiter' ? 'rec-1' : `${role}-1`);
   await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
-  await openPosition(stack.client, stack.taskQueue, {
-    positionId,
-    reference: `VN-${positionId}`,
-    title: 'Forensic analyst',
-    description: 'Fingerprints and DNA for member countries.',
-    dutyStation: 'BUE',
-    contractType: 'fixed_term',
-    deadlineLocal: instantToZoned(new Date(Date.now() + DAYS(9)), 'America/Argentina/Buenos_Aires'),
-    recruiterId: 'rec-1',
-  });
+  await stack.openPosition(
+    {
+      positionId,
+      title: 'Forensic analyst',
+      description: 'Fingerprints and DNA for member countries.',
+      dutyStation: 'BUE',
+      contractType: 'fixed_term',
+    },
+    9,
+  );
   await stack.candidateWithCv(candidateId);
   const handle = await stack.submit(candidateId, positionId);
   tokens.candidate = await stack.api.tokens.issue('candidate', candidateId);

@@ -9,11 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPosition } from '../../api/positions.js';
 import { buildApp } from '../../api/server.js';
-import { instantToZoned } from '../../schemas/time.js';
 import { eventually } from '../helpers/application-harness.js';
-import { DAYS } from '../helpers/fixtures.js';
 import { realStack } from '../helpers/stack.js';
 
 let stack: Awaited<ReturnType<typeof realStack>>;
@@ -34,16 +31,16 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   token = await stack.api.tokens.issue('recruiter', 'rec-1');
   await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
-  await openPosition(stack.client, stack.taskQueue, {
-    positionId,
-    reference: `VN-${positionId}`,
-    title: 'Counter-terrorism analyst',
-    description: 'Analysis for member countries.',
-    dutyStation: 'ABJ',
-    contractType: 'temporary',
-    deadlineLocal: instantToZoned(new Date(Date.now() + DAYS(5)), 'Africa/Abidjan'),
-    recruiterId: 'rec-1',
-  });
+  await stack.openPosition(
+    {
+      positionId,
+      title: 'Counter-terrorism analyst',
+      description: 'Analysis for member countries.',
+      dutyStation: 'ABJ',
+      contractType: 'temporary',
+    },
+    5,
+  );
   for (const id of ids) {
     await stack.candidateWithCv(id);
     await stack.submit(id, positionId);

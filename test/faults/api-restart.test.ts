@@ -5,11 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPosition } from '../../api/positions.js';
-import { instantToZoned } from '../../schemas/time.js';
 import { freePort, waitForPort } from '../../scripts/servers.js';
 import { eventually } from '../helpers/application-harness.js';
-import { DAYS } from '../helpers/fixtures.js';
 import { realStack } from '../helpers/stack.js';
 import type { ApplicationView } from '../../schemas/application.js';
 
@@ -58,16 +55,16 @@ beforeAll(async () => {
   port = await freePort();
   token = await stack.api.tokens.issue('recruiter', 'rec-1');
   await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
-  await openPosition(stack.client, stack.taskQueue, {
-    positionId,
-    reference: `VN-${positionId}`,
-    title: 'Cybercrime analyst',
-    description: 'Analysis for member countries.',
-    dutyStation: 'SIN',
-    contractType: 'fixed_term',
-    deadlineLocal: instantToZoned(new Date(Date.now() + DAYS(5)), 'Asia/Singapore'),
-    recruiterId: 'rec-1',
-  });
+  await stack.openPosition(
+    {
+      positionId,
+      title: 'Cybercrime analyst',
+      description: 'Analysis for member countries.',
+      dutyStation: 'SIN',
+      contractType: 'fixed_term',
+    },
+    5,
+  );
   await startApi();
 }, 120_000);
 afterAll(async () => {

@@ -10,6 +10,10 @@ import { createHiringWorker } from '../../workers/worker.js';
 import { buildDeps } from '../../api/deps.js';
 import { submitApplication, type SubmissionDeps } from '../../api/submissions.js';
 import type { ProfilePatch } from '../../schemas/candidate.js';
+import type { PositionDraftInput } from '../../schemas/position.js';
+import { DUTY_STATIONS } from '../../schemas/reference.js';
+import { instantToZoned } from '../../schemas/time.js';
+import { openPosition } from '../../api/positions.js';
 import { loadMasterKey } from '../../stores/master-key.js';
 import { encryptionCodec } from '../../stores/payload-codec.js';
 import { Client, Connection } from '@temporalio/client';
@@ -93,6 +97,26 @@ export async function realStack(opts: { smtpUrl?: string; natsUrl?: string } = {
     return cv;
   }
 
+  /**
+   * Opens a position as a recruiter would, closing `daysOpen` days from now in the duty station's
+   * own time; the reference and recruiter are the usual test ones unless given.
+   */
+  function openTestPosition(
+    draft: Omit<PositionDraftInput, 'reference' | 'recruiterId' | 'deadlineLocal'> &
+      Partial<PositionDraftInput>,
+    daysOpen = 10,
+  ) {
+    return openPosition(client, taskQueue, {
+      reference: `VN-${draft.positionId}`,
+      recruiterId: 'rec-1',
+      deadlineLocal: instantToZoned(
+        new Date(Date.now() + daysOpen * 86_400_000),
+        DUTY_STATIONS[draft.dutyStation].timeZone,
+      ),
+      ...draft,
+    });
+  }
+
   /** Submits through the real submission path and returns the application's handle. */
   async function submit(candidateId: string, positionId: string, answers: Record<string, string> = {}) {
     const r = await submitApplication(submissionDeps, {
@@ -119,6 +143,7 @@ export async function realStack(opts: { smtpUrl?: string; natsUrl?: string } = {
     documents,
     reference,
     addCandidate,
+    openPosition: openTestPosition,
     taskQueue,
     dataDir,
     async stop() {

@@ -8,12 +8,10 @@ import { DeliverPolicy } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApplication, transition } from '../../api/applications.js';
 import { HttpError } from '../../api/errors.js';
-import { openPosition } from '../../api/positions.js';
 import { eraseCandidate, exportCandidate } from '../../api/privacy.js';
 import { readSubmission, submitApplication } from '../../api/submissions.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
 import { EVENT_STREAM } from '../../schemas/events.js';
-import { instantToZoned } from '../../schemas/time.js';
 import { ProjectionStore, rebuild, runProjector } from '../../readside/projector.js';
 import { buildApp } from '../../api/server.js';
 import { figures } from '../../readside/projection.js';
@@ -29,17 +27,17 @@ const [hired, rejected] = [`rs${run}h`, `rs${run}r`];
 beforeAll(async () => {
   stack = await realStack();
   await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
-  await openPosition(stack.client, stack.taskQueue, {
-    positionId,
-    reference: `VN-${positionId}`,
-    title: 'Data protection officer',
-    description: 'Privacy by design.',
-    dutyStation: 'BRU',
-    contractType: 'fixed_term',
-    questions: [{ id: 'motivation', text: 'Why us?', required: true }],
-    deadlineLocal: instantToZoned(new Date(Date.now() + DAYS(10)), 'Europe/Brussels'),
-    recruiterId: 'rec-1',
-  });
+  await stack.openPosition(
+    {
+      positionId,
+      title: 'Data protection officer',
+      description: 'Privacy by design.',
+      dutyStation: 'BRU',
+      contractType: 'fixed_term',
+      questions: [{ id: 'motivation', text: 'Why us?', required: true }],
+    },
+    10,
+  );
 });
 afterAll(async () => {
   await stack?.stop();
