@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { EmailRequestSchema, type EmailRequestInput, type Recipient } from '../schemas/effects.js';
@@ -25,13 +25,14 @@ export interface Mailer {
 
 /**
  * Writes `file` whole or not at all, and only if it is not there yet; false when it already was.
- * The message is written to a temporary name and linked into place (atomic, and refused if the
+ * The message is written to a temporary file and linked into place (atomic, and refused if the
  * name exists), so a worker killed mid-write never leaves a half-written message under the final
  * name for a retry to mistake for a sent one (the fault test found exactly that: an empty .eml and
  * a lost acknowledgement). An empty file under the final name is such a leftover: it is replaced.
+ * Temporary files live in `tmpDir` (a folder beside the outbox), never among the messages.
  */
-async function writeOnce(file: string, content: Buffer): Promise<boolean> {
-  const tmp = `${file}.${randomUUID()}.partial`;
+async function writeOnce(file: string, tmpDir: string, content: Buffer): Promise<boolean> {
+  const tmp = join(tmpDir, `${basename(file)}.${randomUUID()}`);
   await writeFile(tmp, content);
   try {
     await link(tmp, file);
@@ -64,6 +65,22 @@ export function createMailer(opts: {
       ? nodemailer.createTransport({ url: delivery.url, pool: false } as SMTPTransport.Options)
       : undefined;
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // Created once per mailer, on the first message: the outbox and, beside it, the folder of
+  // messages being written, rid of what killed workers left there. Files younger than an hour may
+  // be another worker's message in progress.
+  let outboxReady: Promise<string> | undefined;
+  const prepareOutbox = async (dir: string): Promise<string> => {
+    const tmpDir = `${dir}.partial`;
+    await mkdir(dir, { recursive: true });
+    await mkdir(tmpDir, { recursive: true });
+    const cutoff = Date.now() - 60 * 60 * 1000;
+    for (const f of await readdir(tmpDir)) {
+      const path = join(tmpDir, f);
+      const modified = (await stat(path).catch(() => undefined))?.mtimeMs;
+      if (modified !== undefined && modified < cutoff) await unlink(path).catch(() => undefined);
+    }
+    return tmpDir;
+  };
 
   /** Sends once per email id: the ledger (and, for the outbox, the file name) remembers. */
   async function deliver(
@@ -85,8 +102,12 @@ export function createMailer(opts: {
       await smtp.sendMail(message);
     } else if (delivery.kind === 'outbox') {
       const raw = await stream.sendMail(message);
-      await mkdir(delivery.dir, { recursive: true });
-      if (!(await writeOnce(join(delivery.dir, `${digest}.eml`), raw.message as Buffer))) {
+      outboxReady ??= prepareOutbox(delivery.dir);
+      const tmpDir = await outboxReady.catch((err: unknown) => {
+        outboxReady = undefined; // a failed preparation is tried again by the retry
+        throw err;
+      });
+      if (!(await writeOnce(join(delivery.dir, `${digest}.eml`), tmpDir, raw.message as Buffer))) {
         await ledger.put(ledgerKey, emailId);
         return { emailId, status: 'already_sent' };
       }

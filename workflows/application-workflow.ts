@@ -37,7 +37,7 @@ import {
 } from '../schemas/application.js';
 import { NextDeadlineAttribute, SlaStatusAttribute, StageAttribute } from '../schemas/search-attributes.js';
 import { now } from './clock.js';
-import { EffectLane } from './effects.js';
+import { ChainedEffectLanes, effectLanes } from './effects.js';
 import * as pipeline from './pipeline.js';
 
 /**
@@ -72,13 +72,13 @@ export async function applicationWorkflow(
   input: ApplicationInput,
   resumed?: ApplicationState,
 ): Promise<ApplicationView> {
-  const events = new EffectLane('event');
-  const messages = new EffectLane('message');
+  // Before anything else: which kind of effect lanes this history runs (see effects.ts).
+  const effects = effectLanes(() => new ChainedEffectLanes());
   let state: ApplicationState;
 
   const commit = (outcome: pipeline.Outcome): void => {
     state = outcome.state;
-    for (const effect of outcome.effects) (effect.kind === 'event' ? events : messages).push(effect);
+    for (const effect of outcome.effects) effects.push(effect);
     upsertSearchAttributes([
       { key: StageAttribute, value: state.status },
       { key: NextDeadlineAttribute, value: nextDeadline(state) },
@@ -93,10 +93,9 @@ export async function applicationWorkflow(
   const view = (s: ApplicationState): ApplicationView => ({
     ...s,
     upcomingDeadlines: pipeline.upcomingDeadlines(s),
-    pendingEffects: events.pending + messages.pending,
+    pendingEffects: effects.pending,
   });
-  events.onFailure = fail;
-  messages.onFailure = fail;
+  effects.onFailure = fail;
 
   if (resumed) {
     state = resumed;
@@ -138,7 +137,7 @@ export async function applicationWorkflow(
     const late = pipeline.refusal(state, req, now());
     if (late) {
       // Something else moved the application while we booked (a withdrawal): give the seat back.
-      messages.push({
+      effects.push({
         kind: 'release_seat',
         sessionId: booking.sessionId,
         applicationId: state.applicationId,
@@ -189,14 +188,14 @@ export async function applicationWorkflow(
     }
     if (!isFinal(state.status) && historyTooLong(state)) {
       // Months of weekly reminders: start a fresh history, carrying the whole state.
-      await Promise.all([events.drained(), messages.drained()]);
+      await effects.drained();
       await condition(allHandlersFinished);
       await continueAsNew<typeof applicationWorkflow>(input, state);
     }
   }
 
   // Every email sent and every event published before the application's history closes.
-  await Promise.all([events.drained(), messages.drained()]);
+  await effects.drained();
   await condition(allHandlersFinished);
   return view(state);
 }

@@ -1,4 +1,4 @@
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { condition, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { Effect } from '../schemas/effects.js';
 
@@ -22,10 +22,128 @@ export const { closeApplicationsOfPosition } = proxyActivities<Activities>({
 });
 
 /**
- * Side effects run in order, without holding up the process: one lane for events, one for emails
- * and the rest. If NATS is down, events wait and retry while recruiters go on working.
+ * New applications and positions start their effects at settled points (SettledEffectLanes);
+ * those started before run them chained, as they always did (ChainedEffectLanes, EffectLane).
  */
-export class EffectLane {
+export const EFFECTS_SETTLED_PATCH = 'effects-start-when-settled-2026-11';
+
+/**
+ * The lanes for a workflow that starts now: settled ones unless its history began under the old
+ * code. Call once, first thing in the workflow, so the patch marker sits at the same point in
+ * every new history; `chained` builds what an older history ran.
+ */
+export function effectLanes(chained: () => Effects): Effects {
+  if (!patched(EFFECTS_SETTLED_PATCH)) return chained();
+  const lanes = new SettledEffectLanes();
+  void lanes.run();
+  return lanes;
+}
+
+/** Where a step's side effects go: events to JetStream, emails and seat releases to their systems. */
+export interface Effects {
+  push(effect: Effect): void;
+  /** Effects queued or running. */
+  readonly pending: number;
+  /** Resolves once every pushed effect has run (or failed for good). */
+  drained(): Promise<void>;
+  /** Called when an effect failed for good (retries exhausted or refused): keep the record. */
+  onFailure: (what: string) => void;
+}
+
+/**
+ * Side effects run in order, without holding up the process: one lane for events, one for emails
+ * and the rest; if NATS is down, events wait and retry while recruiters go on working. Each lane
+ * runs one effect at a time, and the next one starts only at a settled point of the workflow task
+ * (see `run`), never from the callback of the one before.
+ *
+ * Why: when a worker replays an application from the start (after a restart, a deploy or a cache
+ * eviction), SDK core may hand the workflow an update together with the completion of an email
+ * that an earlier task had already seen on its own (temporalio/sdk-rust#1606). A lane that started
+ * its next activity from the previous one's callback then scheduled it later in that task than it
+ * had the first time, and the application's next replay failed (TMPRL1100: "Activity machine does
+ * not handle this event: WorkflowExecutionUpdateCompleted"). Starting effects only once every job of
+ * the task has landed makes the commands the same however core groups the jobs.
+ */
+export class SettledEffectLanes implements Effects {
+  private readonly queued: Record<Lane, Effect[]> = { event: [], message: [] };
+  private readonly running: Record<Lane, boolean> = { event: false, message: false };
+  onFailure: (what: string) => void = () => undefined;
+
+  push(effect: Effect): void {
+    this.queued[laneOf(effect)].push(effect);
+  }
+
+  get pending(): number {
+    return LANES.reduce((n, lane) => n + this.queued[lane].length + (this.running[lane] ? 1 : 0), 0);
+  }
+
+  drained(): Promise<void> {
+    return condition(() => this.pending === 0);
+  }
+
+  /** Runs for the life of the workflow, started once at its beginning. */
+  async run(): Promise<never> {
+    for (;;) {
+      await condition(() => this.ready().length > 0);
+      // Conditions are checked again only after every job of the task and everything those jobs
+      // set off has run: here the lanes look the same whichever jobs came together.
+      await condition(() => true);
+      for (const lane of this.ready()) this.start(lane);
+    }
+  }
+
+  private ready(): Lane[] {
+    return LANES.filter((lane) => !this.running[lane] && this.queued[lane].length > 0);
+  }
+
+  private start(lane: Lane): void {
+    const effect = this.queued[lane].shift()!;
+    this.running[lane] = true;
+    // runEffect schedules the activity before it returns: the command is written here.
+    runEffect(effect)
+      .catch((err: unknown) => this.onFailure(failureText(lane, effect, err)))
+      .finally(() => {
+        this.running[lane] = false;
+      });
+  }
+}
+
+/**
+ * The lanes as they ran before EFFECTS_SETTLED_PATCH: the next effect starts from the previous
+ * one's callback. Kept unchanged so that applications started under it replay as they ran.
+ */
+export class ChainedEffectLanes implements Effects {
+  private readonly events = new EffectLane('event');
+  private readonly messages = new EffectLane('message');
+
+  set onFailure(f: (what: string) => void) {
+    this.events.onFailure = f;
+    this.messages.onFailure = f;
+  }
+
+  push(effect: Effect): void {
+    (effect.kind === 'event' ? this.events : this.messages).push(effect);
+  }
+
+  get pending(): number {
+    return this.events.pending + this.messages.pending;
+  }
+
+  drained(): Promise<void> {
+    // The very promise the workflow awaited before, so not one microtask moves.
+    return Promise.all([this.events.drained(), this.messages.drained()]) as Promise<unknown> as Promise<void>;
+  }
+}
+
+type Lane = 'event' | 'message';
+const LANES: readonly Lane[] = ['event', 'message'];
+const laneOf = (effect: Effect): Lane => (effect.kind === 'event' ? 'event' : 'message');
+function failureText(lane: Lane, effect: Effect, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return `${lane} ${describe(effect)} failed: ${message}`;
+}
+
+export class EffectLane implements Effects {
   private tail: Promise<void> = Promise.resolve();
   pending = 0;
   onFailure: (what: string) => void = () => undefined;
@@ -35,7 +153,7 @@ export class EffectLane {
   push(effect: Effect): void {
     this.pending += 1;
     this.tail = this.tail
-      .then(() => run(effect))
+      .then(() => runEffect(effect))
       .catch((err: unknown) => {
         // Retries are exhausted (days of outage, or a permanent refusal): keep the record.
         const message = err instanceof Error ? err.message : String(err);
@@ -51,7 +169,7 @@ export class EffectLane {
   }
 }
 
-async function run(effect: Effect): Promise<void> {
+async function runEffect(effect: Effect): Promise<void> {
   switch (effect.kind) {
     case 'event':
       await publishEvent(effect.event);

@@ -29,7 +29,7 @@ import { DUTY_STATIONS } from '../schemas/reference.js';
 import { NextDeadlineAttribute, PositionStatusAttribute } from '../schemas/search-attributes.js';
 import { localTimeProblem, zonedToInstant } from '../schemas/time.js';
 import { now } from './clock.js';
-import { EffectLane, closeApplicationsOfPosition } from './effects.js';
+import { EffectLane, closeApplicationsOfPosition, effectLanes } from './effects.js';
 
 export const positionUpdate = defineUpdate<PositionView, [PositionRequestInput]>('position');
 export const getPositionQuery = defineQuery<PositionView>('getPosition');
@@ -37,8 +37,9 @@ export const getPositionQuery = defineQuery<PositionView>('getPosition');
 export const POSITION_REFUSED = 'PositionRequestRefused';
 
 export async function positionWorkflow(input: Position): Promise<PositionView> {
+  // Before anything else: which kind of effect lane this history runs (see effects.ts).
+  const lane = effectLanes(() => new EffectLane('position'));
   const position = PositionSchema.parse(input);
-  const lane = new EffectLane('position');
   let status: PositionStatus = 'open';
   let deadline = Date.parse(position.deadline);
   let applicationsClosed = 0;

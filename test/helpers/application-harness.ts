@@ -71,6 +71,15 @@ export async function refusalOf(p: Promise<unknown>): Promise<string> {
 }
 
 /** Polls a query until the predicate holds: visibility and timers land asynchronously. */
+/** `work`, or a failure naming `what` once `ms` have passed without an answer. */
+export function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function eventually<T>(
   fn: () => Promise<T>,
   ok: (v: T) => boolean,

@@ -32,7 +32,9 @@ export async function devServerClient(
  * The real thing, in-process: a worker with real activities (NATS JetStream, NATS key-value, SMTP
  * or the file outbox) against the run's real Temporal dev server and NATS server.
  */
-export async function realStack(opts: { smtpUrl?: string; natsUrl?: string } = {}) {
+export async function realStack(
+  opts: { smtpUrl?: string; natsUrl?: string; config?: Partial<Record<keyof Config, string>> } = {},
+) {
   const address = inject('temporalAddress');
   // A test that counts every write to NATS brings a NATS server of its own.
   const natsUrl = opts.natsUrl ?? inject('natsUrl');
@@ -45,6 +47,7 @@ export async function realStack(opts: { smtpUrl?: string; natsUrl?: string } = {
     DATA_DIR: dataDir,
     MASTER_KEY: inject('masterKey'),
     ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
+    ...opts.config,
   });
   const nats: NatsResources = await connectNats(natsUrl, 'test-stack');
   const { client, connection } = await devServerClient(loadMasterKey(config));

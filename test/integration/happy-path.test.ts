@@ -4,7 +4,7 @@
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,18 @@ describe('happy path, end to end', () => {
     // worker-kill fault test): an empty file under the message's final name.
     const digest = createHash('sha256').update(emailId).digest('hex').slice(0, 32);
     writeFileSync(join(dir, `${digest}.eml`), '');
+    // And what one killed after writing the temporary file left (found by the 200-application run:
+    // the leftover lay among the messages and was counted as a second email; temporary files now
+    // live in a folder beside the outbox): a day-old
+    // temporary file is swept, a fresh one (another worker's message in progress) is kept.
+    mkdirSync(`${dir}.partial`);
+    writeFileSync(join(`${dir}.partial`, 'stale.eml.1'), 'half');
+    utimesSync(
+      join(`${dir}.partial`, 'stale.eml.1'),
+      new Date(Date.now() - DAYS(1)),
+      new Date(Date.now() - DAYS(1)),
+    );
+    writeFileSync(join(`${dir}.partial`, 'in-progress.eml.2'), 'half');
     const request = {
       emailId,
       template: 'acknowledgement' as const,
@@ -144,8 +156,9 @@ describe('happy path, end to end', () => {
     const second = await mailer.send(request);
     mailer.close();
     expect([first.status, second.status]).toEqual(['sent', 'already_sent']);
-    // One whole message, and no temporary file left.
+    // One whole message beside nothing else; of the temporary files, only the fresh one left.
     expect(readdirSync(dir)).toEqual([`${digest}.eml`]);
+    expect(readdirSync(`${dir}.partial`)).toEqual(['in-progress.eml.2']);
     expect(readFileSync(join(dir, `${digest}.eml`), 'utf8')).toMatch(/Dear Kari Nordmann/);
   });
 

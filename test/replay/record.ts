@@ -24,16 +24,29 @@ mkdirSync(outDir, { recursive: true });
 const env: TestWorkflowEnvironment = await timeSkippingEnv();
 const h = await applicationHarness(env, { capacity: 1 });
 
-async function save(name: string, handle: Pick<ApplicationHandle, 'fetchHistory'>): Promise<void> {
-  const file = join(outDir, `${name}.json`);
-  // An existing history stands for applications in flight under older code: it is never replaced.
-  if (existsSync(file)) {
-    process.stdout.write(`kept ${name} (already recorded)\n`);
-    return;
+/**
+ * The workflow code's current generation: each path is recorded once per generation that changed
+ * the commands a run writes (a patch), as `<path>.<generation>.json`. The first generation's files
+ * have no suffix.
+ */
+const GENERATION = 'settled-effects';
+
+async function save(
+  name: string,
+  handle: Pick<ApplicationHandle, 'fetchHistory'>,
+  { generations = true } = {},
+): Promise<void> {
+  for (const file of generations ? [name, `${name}.${GENERATION}`] : [name]) {
+    const path = join(outDir, `${file}.json`);
+    // An existing history stands for applications in flight under older code: it is never replaced.
+    if (existsSync(path)) {
+      process.stdout.write(`kept ${file} (already recorded)\n`);
+      continue;
+    }
+    const history = await handle.fetchHistory();
+    writeFileSync(path, historyToJSON(history) + '\n');
+    process.stdout.write(`recorded ${file}: ${history.events?.length ?? 0} events\n`);
   }
-  const history = await handle.fetchHistory();
-  writeFileSync(file, historyToJSON(history) + '\n');
-  process.stdout.write(`recorded ${name}: ${history.events?.length ?? 0} events\n`);
 }
 
 async function fresh(policy = {}) {
@@ -74,7 +87,7 @@ try {
     await h.act(a.handle, candidateSays(a.c, { type: 'accept_offer' }));
     await a.handle.result();
     // 'accepted' was recorded before the HR onboarding patch; this run has its marker.
-    await save('accepted', a.handle);
+    await save('accepted', a.handle, { generations: false });
     await save('accepted-with-hr-onboarding', a.handle);
   }
   {
@@ -212,7 +225,8 @@ try {
     await env.sleep(DAYS(100));
     await handle.signal(candidateActivitySignal);
     await handle.result();
-    await save('retention-renewed-then-erased', handle);
+    // No effect lanes in this workflow: the generations do not change its history.
+    await save('retention-renewed-then-erased', handle, { generations: false });
   }
 } finally {
   await h.stop();

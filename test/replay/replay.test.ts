@@ -10,10 +10,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HR_ONBOARDING_PATCH } from '../../workflows/application-workflow.js';
+import { EFFECTS_SETTLED_PATCH } from '../../workflows/effects.js';
 import { workflowBundle } from '../helpers/temporal.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+/** Every payload of a history, decoded: markers, activity inputs. */
+const payloads = (file: string) =>
+  [...readFileSync(join(dir, file), 'utf8').matchAll(/"data": "([A-Za-z0-9+/=]+)"/g)]
+    .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'))
+    .join('\n');
 
 describe('recorded histories replay on the current workflow code', () => {
   it('has a history for every path through the pipeline', () => {
@@ -39,17 +46,23 @@ describe('recorded histories replay on the current workflow code', () => {
   });
 
   it('has the HR onboarding patch in new histories only: both kinds replay (see README)', () => {
-    // Every payload of a history, decoded: markers, activity inputs.
-    const read = (name: string) =>
-      [...readFileSync(join(dir, `${name}.json`), 'utf8').matchAll(/"data": "([A-Za-z0-9+/=]+)"/g)]
-        .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'))
-        .join('\n');
+    const read = (name: string) => payloads(`${name}.json`);
     // The marker names the patch; an application accepted before it was deployed has none.
     expect(read('accepted-with-hr-onboarding')).toContain(HR_ONBOARDING_PATCH);
     expect(read('accepted')).not.toContain(HR_ONBOARDING_PATCH);
     expect(read('accepted')).toContain('offer_accepted');
     expect(read('accepted-with-hr-onboarding')).toContain('onboarding_request');
     expect(read('accepted')).not.toContain('onboarding_request');
+  });
+
+  it('has the settled effect lanes in the new generation only: both replay (see effects.ts)', () => {
+    const marked = (f: string) => payloads(f).includes(EFFECTS_SETTLED_PATCH);
+    const lanes = files.filter((f) => !f.startsWith('retention-'));
+    const settled = lanes.filter((f) => f.endsWith('.settled-effects.json'));
+    // Every path through the application and the position workflows, recorded again under the patch.
+    expect(settled.length).toBeGreaterThanOrEqual(13);
+    expect(settled.filter((f) => !marked(f))).toEqual([]);
+    expect(lanes.filter((f) => !f.endsWith('.settled-effects.json') && marked(f))).toEqual([]);
   });
 
   it('replays every one of them', async () => {
