@@ -1,4 +1,10 @@
-import { AckPolicy, DeliverPolicy, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstreamManager,
+  type JetStreamClient,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
 import type { NatsResources } from '../activities/nats.js';
@@ -15,10 +21,14 @@ import { isCasConflict, kvToken } from '../stores/kv.js';
 
 /** Projections in a NATS key-value bucket, one key per application and per position. */
 export class ProjectionStore {
-  constructor(readonly kv: KV) {}
+  constructor(
+    readonly kv: KV,
+    private readonly js: JetStreamClient,
+    private readonly bucket: string,
+  ) {}
 
   static async open(nats: NatsResources, bucket: string): Promise<ProjectionStore> {
-    return new ProjectionStore(await new Kvm(nats.nc).create(bucket, { history: 1 }));
+    return new ProjectionStore(await new Kvm(nats.nc).create(bucket, { history: 1 }), nats.js, bucket);
   }
 
   async application(applicationId: string): Promise<ApplicationRecord | undefined> {
@@ -31,11 +41,28 @@ export class ProjectionStore {
     return e && e.operation === 'PUT' ? PositionRecordSchema.parse(e.json()) : undefined;
   }
 
+  /**
+   * Every application's record, read in one ordered pass over the bucket's stream (the last value
+   * of each key) rather than one request per key: the HR figures over 10,000 open applications
+   * took seconds the other way (see README, Performance).
+   */
   async applications(): Promise<ApplicationRecord[]> {
+    const consumer = await this.js.consumers.get(`KV_${this.bucket}`, {
+      filter_subjects: [`$KV.${this.bucket}.application.>`],
+      deliver_policy: DeliverPolicy.LastPerSubject,
+    });
     const out: ApplicationRecord[] = [];
-    for await (const key of await this.kv.keys('application.>')) {
-      const e = await this.kv.get(key);
-      if (e && e.operation === 'PUT') out.push(ApplicationRecordSchema.parse(e.json()));
+    // An empty read side has nothing to deliver: the fetch ends when it expires.
+    for (let done = false; !done;) {
+      let got = 0;
+      for await (const m of await consumer.fetch({ max_messages: 1000, expires: 1000 })) {
+        got += 1;
+        // Deleted keys (an erased candidate's application) stay as markers without a value.
+        if (!m.headers?.get('KV-Operation') && m.data.length > 0)
+          out.push(ApplicationRecordSchema.parse(m.json()));
+        if (m.info.pending === 0) done = true;
+      }
+      if (got === 0) done = true;
     }
     return out;
   }

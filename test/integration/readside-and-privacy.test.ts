@@ -156,6 +156,26 @@ describe('read side', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(pos.json<{ timeline: { type: string }[] }>().timeline[0]?.type).toBe('position.opened');
+
+    // HR figures come from the read side, read in one pass: the same records as key by key.
+    const all = await live.applications();
+    const byKey = [];
+    for await (const key of await live.kv.keys('application.>')) {
+      const e = await live.kv.get(key);
+      if (e?.operation === 'PUT') byKey.push(e.json<{ applicationId: string }>().applicationId);
+    }
+    expect(all.map((r) => r.applicationId).sort()).toEqual(byKey.sort());
+    expect(all.find((r) => r.applicationId === a.workflowId)?.status).toBe('accepted');
+    const fig = await app.inject({
+      method: 'GET',
+      url: '/figures',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(fig.statusCode).toBe(200);
+    const answered = fig.json<{ source: string; byStage: Record<string, number> }>();
+    expect(answered.source).toBe('read-side');
+    expect(answered.byStage).toEqual(figures(all).byStage);
+    expect(answered.byStage.accepted).toBeGreaterThanOrEqual(1);
     await app.close();
 
     const fresh = await ProjectionStore.open(stack.nats, `proj_rebuild_${run}`);
