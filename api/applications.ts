@@ -18,6 +18,7 @@ import {
   applicationWorkflowId,
   type ApplicationInput,
   type ApplicationView,
+  type TransitionAnswer,
   type TransitionRequestInput,
 } from '../schemas/application.js';
 import {
@@ -76,7 +77,7 @@ export async function transition(
   handle: ApplicationHandle,
   req: TransitionRequestInput,
   idempotencyKey?: string,
-): Promise<ApplicationView> {
+): Promise<TransitionAnswer> {
   const updateId = `transition:${req.actor.role}:${req.actor.id}:${idempotencyKey ?? randomUUID()}`;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -446,11 +446,14 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
         applicationWorkflowId(req.params.positionId, req.params.candidateId),
       );
       // The actor comes from the token, never from the body.
-      return transition(
+      await transition(
         handle,
         { actor: { role: p.role, id: p.subject }, command: req.body },
         req.headers['idempotency-key'],
       );
+      // A person at a screen sees the whole application, timeline included: the update's own answer
+      // leaves the timeline out (it is kept in history), the query has it.
+      return getApplication(handle);
     },
   );
 

@@ -248,6 +248,14 @@ export type ApplicationView = ApplicationState & {
   pendingEffects: number;
 };
 
+/**
+ * What a transition answers: the state it left and the timeline entries it wrote, without the
+ * whole timeline (the query has it). Every answer is kept in the application's history, so an
+ * answer that carried the timeline made each history grow with the square of its length: it was
+ * over half of an accepted application's payload bytes (see README, Performance).
+ */
+export type TransitionAnswer = Omit<ApplicationView, 'timeline'> & { added: TimelineEntry[] };
+
 export const ApplicationInputSchema = z.object({
   applicationId: z.string().min(1).max(200),
   candidateId: z.string().min(1).max(64),

@@ -33,6 +33,7 @@ import {
   type ApplicationState,
   type ApplicationView,
   type TransitionRequest,
+  type TransitionAnswer,
   type TransitionRequestInput,
 } from '../schemas/application.js';
 import { NextDeadlineAttribute, SlaStatusAttribute, StageAttribute } from '../schemas/search-attributes.js';
@@ -51,7 +52,7 @@ export const HR_ONBOARDING_PATCH = 'hr-onboarding-email-2026-11';
 // ---- Messages: declared once here, imported by the API, the CLI and the tests.
 
 /** A person at a screen: answers with the new state, or refuses with the reason and changes nothing. */
-export const transitionUpdate = defineUpdate<ApplicationView, [TransitionRequestInput]>('transition');
+export const transitionUpdate = defineUpdate<TransitionAnswer, [TransitionRequestInput]>('transition');
 /** Bulk tools and other systems: the same transition, fire-and-forget; a refusal goes on the timeline. */
 export const transitionSignal = defineSignal<[TransitionRequestInput]>('transition');
 export const getApplicationQuery = defineQuery<ApplicationView>('getApplication');
@@ -114,7 +115,15 @@ export async function applicationWorkflow(
     return parsed.data;
   };
 
-  const transition = async (req: TransitionRequest): Promise<ApplicationView> => {
+  // The answer carries what this transition wrote, not the whole timeline (see TransitionAnswer).
+  // Answers are not compared on replay, so their shape may change under applications in flight.
+  const answer = (since: number): TransitionAnswer => {
+    const { timeline, ...rest } = view(state);
+    return { ...rest, added: timeline.filter((t) => t.seq > since) };
+  };
+
+  const transition = async (req: TransitionRequest): Promise<TransitionAnswer> => {
+    const since = state.seq;
     const reason = pipeline.refusal(state, req, now());
     if (reason) throw refused(reason);
     if (req.command.type !== 'schedule_exam') {
@@ -122,7 +131,7 @@ export async function applicationWorkflow(
       // so an application accepted under older code replays without the email it never sent.
       const hrOnboarding = req.command.type === 'accept_offer' && patched(HR_ONBOARDING_PATCH);
       commit(pipeline.apply(state, req, now(), undefined, { hrOnboarding }));
-      return view(state);
+      return answer(since);
     }
     // The seat is booked first; the state moves only once it is ours.
     const booking = await bookExamSeat({
@@ -145,7 +154,7 @@ export async function applicationWorkflow(
       throw refused(late);
     }
     commit(pipeline.apply(state, req, now(), booking));
-    return view(state);
+    return answer(since);
   };
 
   setHandler(transitionUpdate, (raw) => transition(parse(raw)), {

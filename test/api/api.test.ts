@@ -138,9 +138,12 @@ describe('a candidate and a recruiter through the API', () => {
     const act = (token: string | undefined, command: object) =>
       app.inject({ method: 'POST', url: `${url}/transitions`, headers: auth(token), payload: command });
 
-    expect(
-      (await act(tokens.recruiter, { type: 'screen', decision: 'shortlist' })).json<ApplicationView>().status,
-    ).toBe('screened');
+    const screened = (
+      await act(tokens.recruiter, { type: 'screen', decision: 'shortlist' })
+    ).json<ApplicationView>();
+    expect(screened.status).toBe('screened');
+    // A person at a screen gets the whole application back, timeline included.
+    expect(screened.timeline.map((t) => t.to).filter(Boolean)).toEqual(['submitted', 'screened']);
     const refused = await act(tokens.recruiter, { type: 'make_offer', terms: 'P3' });
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toEqual({

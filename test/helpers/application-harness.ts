@@ -1,7 +1,12 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { ApplicationInput, ApplicationView, TransitionRequestInput } from '../../schemas/application.js';
+import type {
+  ApplicationInput,
+  ApplicationView,
+  TransitionAnswer,
+  TransitionRequestInput,
+} from '../../schemas/application.js';
 import {
   applicationWorkflow,
   getApplicationQuery,
@@ -33,7 +38,7 @@ export async function applicationHarness(env: TestWorkflowEnvironment, opts: { c
       });
     },
     /** An update, then waits until its emails and events are out, so tests see a settled history. */
-    async act(handle: ApplicationHandle, req: TransitionRequestInput): Promise<ApplicationView> {
+    async act(handle: ApplicationHandle, req: TransitionRequestInput): Promise<TransitionAnswer> {
       const view = await handle.executeUpdate(transitionUpdate, { args: [req] });
       await settled(handle);
       return view;

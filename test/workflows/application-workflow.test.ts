@@ -90,11 +90,21 @@ describe('the pipeline, step by step', () => {
       [recruiter({ type: 'make_offer', terms: 'P3 fixed-term, two years' }), 'offer'],
       [candidateSays(c, { type: 'accept_offer' }), 'accepted'],
     ];
+    const added = [];
     for (const [req, status] of steps) {
-      const view = await h.act(handle, req);
-      expect(view.status, JSON.stringify(req.command)).toBe(status);
+      const answer = await h.act(handle, req);
+      expect(answer.status, JSON.stringify(req.command)).toBe(status);
+      // The answer carries the entries this transition wrote, never the whole timeline (it is
+      // kept in history with every transition).
+      expect(Object.keys(answer)).not.toContain('timeline');
+      expect(answer.added.length, JSON.stringify(req.command)).toBeGreaterThan(0);
+      added.push(...answer.added);
     }
     const final = await handle.result();
+    expect(final.timeline).toEqual(expect.arrayContaining(added));
+    expect(added.map((t) => t.command).filter((c, i, all) => all.indexOf(c) === i)).toEqual(
+      steps.map(([req]) => req.command.type),
+    );
     expect(final.status).toBe('accepted');
     expect(final.outcome).toMatchObject({ status: 'accepted' });
     expect(final.interview).toMatchObject({
