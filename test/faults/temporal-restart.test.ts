@@ -3,42 +3,26 @@
  * again on the same SQLite file: every application is still there, the worker (never restarted)
  * reconnects, and every pending timer fires, once.
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { connectNats, type NatsResources } from '../../activities/nats.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   getApplication,
   startApplication,
   transition,
   type ApplicationHandle,
 } from '../../api/applications.js';
-import { directory } from '../../activities/directory.js';
-import { ConfigSchema, type Config } from '../../schemas/config.js';
 import { freePort, startTemporalDevServer, type ServerHandle } from '../../scripts/servers.js';
-import { kvCandidateStore } from '../../stores/candidates.js';
-import { kvKeyStore } from '../../stores/keys.js';
-import { loadMasterKey } from '../../stores/master-key.js';
-import { encryptionCodec } from '../../stores/payload-codec.js';
-import { createHiringWorker, type HiringWorker } from '../../workers/worker.js';
 import { eventually } from '../helpers/application-harness.js';
 import { applicationInput, DAYS, recruiter } from '../helpers/fixtures.js';
-import { workflowBundle } from '../helpers/temporal.js';
+import { realStack } from '../helpers/stack.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hiring-temporal-restart-'));
 const dbFile = join(dir, 'temporal.sqlite');
 let port: number;
 let server: ServerHandle;
-let config: Config;
-let nats: NatsResources;
-let connection: Connection;
-let client: Client;
-let workerConnection: NativeConnection;
-let hiring: HiringWorker;
-let running: Promise<void>;
+let stack: Awaited<ReturnType<typeof realStack>>;
 
 const startServer = async () => {
   server = await startTemporalDevServer({ port, dbFile, namespace: 'default', logDir: join(dir, 'logs') });
@@ -47,46 +31,19 @@ const startServer = async () => {
 beforeAll(async () => {
   port = await freePort();
   await startServer();
-  config = ConfigSchema.parse({
-    TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
-    TEMPORAL_TASK_QUEUE: 'restart',
-    NATS_URL: inject('natsUrl'),
-    DATA_DIR: dir,
-    MASTER_KEY: inject('masterKey'),
-  });
-  nats = await connectNats(config.NATS_URL, 'temporal-restart-test');
-  const masterKey = loadMasterKey(config);
-  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  client = new Client({ connection, dataConverter: { payloadCodecs: [encryptionCodec(masterKey)] } });
-  const candidates = kvCandidateStore(nats.candidates, kvKeyStore(nats.candidateKeys, masterKey));
-  await directory({ people: nats.people, candidates, hr: { name: 'HR', email: 'hr@example.org' } }).putStaff(
-    'rec-1',
-    { name: 'Jean Martin', email: 'jean.martin@example.org' },
-  );
-  for (let i = 0; i < 4; i++) {
-    const { code } = await candidates.createAccount(
-      { name: `Restart ${i}`, email: `restart.${process.pid}.${i}@example.org` },
+  // The whole stack in-process (worker, client, stores), on this test's own server.
+  stack = await realStack({ temporalAddress: `127.0.0.1:${port}` });
+  await stack.directory.putStaff('rec-1', { name: 'Jean Martin', email: 'jean.martin@example.org' });
+  for (let i = 0; i < 4; i++)
+    await stack.addCandidate(
       `restart-${process.pid}-${i}`,
+      `Restart ${i}`,
+      `restart.${process.pid}.${i}@example.org`,
     );
-    await candidates.confirm(`restart-${process.pid}-${i}`, code);
-  }
-  workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  hiring = await createHiringWorker({
-    config,
-    nats,
-    connection: workerConnection,
-    workerOptions: { workflowBundle: await workflowBundle() },
-  });
-  running = hiring.worker.run();
 }, 180_000);
 
 afterAll(async () => {
-  hiring?.worker.shutdown();
-  await running?.catch(() => undefined);
-  hiring?.close();
-  await workerConnection?.close();
-  await connection?.close();
-  await nats?.close();
+  await stack?.stop();
   await server?.stop();
 });
 
@@ -100,7 +57,7 @@ describe('Temporal server restart', () => {
         candidateId: `restart-${process.pid}-${i}`,
         policy: { interviewConfirmationDays: windowDays },
       });
-      const handle = await startApplication(client, 'restart', input);
+      const handle = await startApplication(stack.client, stack.taskQueue, input);
       await transition(handle, recruiter({ type: 'screen', decision: 'shortlist' }));
       await transition(
         handle,

@@ -22,8 +22,9 @@ import { uniqueTaskQueue, workflowBundle } from './temporal.js';
 /** A client of the run's real dev server (started in global-setup.ts), with the payload codec. */
 export async function devServerClient(
   masterKey: Buffer,
+  address = inject('temporalAddress'),
 ): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const connection = await Connection.connect({ address });
   const dataConverter = { payloadCodecs: [encryptionCodec(masterKey)] };
   return { client: new Client({ connection, namespace: 'default', dataConverter }), connection };
 }
@@ -33,9 +34,15 @@ export async function devServerClient(
  * or the file outbox) against the run's real Temporal dev server and NATS server.
  */
 export async function realStack(
-  opts: { smtpUrl?: string; natsUrl?: string; config?: Partial<Record<keyof Config, string>> } = {},
+  opts: {
+    smtpUrl?: string;
+    natsUrl?: string;
+    /** A test that kills the Temporal server brings one of its own. */
+    temporalAddress?: string;
+    config?: Partial<Record<keyof Config, string>>;
+  } = {},
 ) {
-  const address = inject('temporalAddress');
+  const address = opts.temporalAddress ?? inject('temporalAddress');
   // A test that counts every write to NATS brings a NATS server of its own.
   const natsUrl = opts.natsUrl ?? inject('natsUrl');
   const dataDir = mkdtempSync(join(tmpdir(), 'hiring-stack-'));
@@ -50,7 +57,7 @@ export async function realStack(
     ...opts.config,
   });
   const nats: NatsResources = await connectNats(natsUrl, 'test-stack');
-  const { client, connection } = await devServerClient(loadMasterKey(config));
+  const { client, connection } = await devServerClient(loadMasterKey(config), address);
   const nativeConnection = await NativeConnection.connect({ address });
   const hiring = await createHiringWorker({
     config,
