@@ -30,10 +30,10 @@ import { encryptionCodec } from '../../stores/payload-codec.js';
 import { eventually, within } from '../helpers/application-harness.js';
 import {
   applicationInput,
-  candidateSays,
   DAYS,
-  recruiter,
   EVENTS_TO_ACCEPTANCE,
+  recruiter,
+  stepsToAcceptance,
 } from '../helpers/fixtures.js';
 
 const COUNT = Number(process.env.FAULT_APPLICATIONS ?? 8);
@@ -202,28 +202,15 @@ describe('faults', () => {
       startsAt: new Date(Date.now() + DAYS(20)).toISOString(),
       capacity: COUNT,
     });
-    const rounds = [
-      () => recruiter({ type: 'screen', decision: 'shortlist' }),
-      () =>
-        recruiter({
-          type: 'schedule_interview',
-          at,
-          mode: { kind: 'video', link: 'https://video.interpol.int/f' },
-          contactedBy: 'email',
-        }),
-      (c: string) => candidateSays(c, { type: 'confirm_interview' }),
-      () => recruiter({ type: 'record_interview', outcome: 'pass' }),
-      () => recruiter({ type: 'schedule_exam', sessionId }),
-      () => recruiter({ type: 'record_exam_result', score: 75, passed: true }),
-      () => recruiter({ type: 'make_offer', terms: 'P2, fixed-term' }),
-      (c: string) => candidateSays(c, { type: 'accept_offer' }),
-    ];
+    const rounds = stepsToAcceptance('', sessionId, at).length;
     // Printed first, so a failing run can be replayed with FAULT_SEED.
     console.info(`faults: seed ${SEED}`);
     const next = random(SEED);
     const moments: string[] = [];
-    for (const [i, round] of rounds.entries()) {
-      const inFlight = Promise.all(apps.map((a) => transition(a.handle, round(a.input.candidateId))));
+    for (let i = 0; i < rounds; i++) {
+      const inFlight = Promise.all(
+        apps.map((a) => transition(a.handle, stepsToAcceptance(a.input.candidateId, sessionId, at)[i]!)),
+      );
       // Every other round, on average: kill while the round is in flight, at a random moment.
       // (Kills like these found the replay failure that tests/workflows/fresh-replay.test.ts now
       // pins down: FAULT_SEED=744794 with 200 applications.)
@@ -274,7 +261,7 @@ describe('faults', () => {
     );
     expect(new Set(Object.values(session!.seats)).size).toBe(COUNT);
     console.info(
-      `faults: ${apps.length} applications to acceptance, ${rounds.length} rounds, ${moments.length} worker kills (seed ${SEED}: ${moments.join(', ')}); nothing lost or doubled`,
+      `faults: ${apps.length} applications to acceptance, ${rounds} rounds, ${moments.length} worker kills (seed ${SEED}: ${moments.join(', ')}); nothing lost or doubled`,
     );
   }, 1_200_000);
 

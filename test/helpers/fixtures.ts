@@ -46,6 +46,30 @@ export const candidateSays = (candidateId: string, command: CommandInput): Trans
 
 export const DAYS = (n: number) => n * DAY;
 
+/**
+ * The requests that take an application from submission to acceptance, as the recruiter and the
+ * candidate send them: a video interview at `interviewAt`, a seat in exam session `sessionId`.
+ */
+export const stepsToAcceptance = (
+  candidateId: string,
+  sessionId: string,
+  interviewAt: string,
+): TransitionRequestInput[] => [
+  recruiter({ type: 'screen', decision: 'shortlist' }),
+  recruiter({
+    type: 'schedule_interview',
+    at: interviewAt,
+    mode: { kind: 'video', link: 'https://video.interpol.int/f' },
+    contactedBy: 'email',
+  }),
+  candidateSays(candidateId, { type: 'confirm_interview' }),
+  recruiter({ type: 'record_interview', outcome: 'pass' }),
+  recruiter({ type: 'schedule_exam', sessionId }),
+  recruiter({ type: 'record_exam_result', score: 75, passed: true }),
+  recruiter({ type: 'make_offer', terms: 'P2, fixed-term' }),
+  candidateSays(candidateId, { type: 'accept_offer' }),
+];
+
 /** The events of an application taken from submission to acceptance, in order, each once. */
 export const EVENTS_TO_ACCEPTANCE = [
   'application.submitted',

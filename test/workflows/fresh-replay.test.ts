@@ -17,7 +17,7 @@ import { getApplication, startApplication, transition } from '../../api/applicat
 import { kvExamSeats } from '../../activities/exam-booking.js';
 import { loadMasterKey } from '../../stores/master-key.js';
 import { encryptionCodec } from '../../stores/payload-codec.js';
-import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
+import { applicationInput, DAYS, stepsToAcceptance } from '../helpers/fixtures.js';
 import { eventually, within } from '../helpers/application-harness.js';
 import { realStack } from '../helpers/stack.js';
 import { workflowBundle } from '../helpers/temporal.js';
@@ -43,21 +43,6 @@ describe('a worker without a workflow cache', () => {
       capacity: APPLICATIONS,
     });
     const at = new Date(Date.now() + DAYS(4)).toISOString();
-    const steps = (c: string) => [
-      recruiter({ type: 'screen', decision: 'shortlist' }),
-      recruiter({
-        type: 'schedule_interview',
-        at,
-        mode: { kind: 'video', link: 'https://video.interpol.int/f' },
-        contactedBy: 'email',
-      }),
-      candidateSays(c, { type: 'confirm_interview' }),
-      recruiter({ type: 'record_interview', outcome: 'pass' }),
-      recruiter({ type: 'schedule_exam', sessionId }),
-      recruiter({ type: 'record_exam_result', score: 75, passed: true }),
-      recruiter({ type: 'make_offer', terms: 'P2, fixed-term' }),
-      candidateSays(c, { type: 'accept_offer' }),
-    ];
     const handles = await Promise.all(
       Array.from({ length: APPLICATIONS }, async (_, i) => {
         const input = applicationInput(Date.now() + i);
@@ -70,7 +55,7 @@ describe('a worker without a workflow cache', () => {
         // One after the other, each as soon as the previous step's emails and events are out:
         // the task that saw the last of them finish produced no command, and the recruiter's next
         // update follows it at once (the grouping described above).
-        for (const [k, step] of steps(input.candidateId).entries()) {
+        for (const [k, step] of stepsToAcceptance(input.candidateId, sessionId, at).entries()) {
           await eventually(
             () => getApplication(handle),
             (v) => v.pendingEffects === 0,
