@@ -17,7 +17,13 @@ import { encryptionCodec } from '../../stores/payload-codec.js';
 import { applicationInput } from '../helpers/fixtures.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hiring-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// Every `npm start` this file began: one still running after a failed assertion is stopped as
+// Ctrl-C would stop it (its servers with it), so a failing run leaves no process behind.
+const started = new Set<ChildProcess>();
+afterAll(async () => {
+  await Promise.all([...started].filter((c) => c.exitCode === null).map((c) => stop(c)));
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
 
 async function start(ports: Record<string, number>): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -29,6 +35,7 @@ async function start(ports: Record<string, number>): Promise<{ child: ChildProce
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
