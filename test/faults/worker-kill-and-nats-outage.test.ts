@@ -16,7 +16,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { getApplication, startApplication, transition } from '../../api/applications.js';
+import {
+  getApplication,
+  startApplication,
+  transition,
+  type ApplicationHandle,
+} from '../../api/applications.js';
 import { directory } from '../../activities/directory.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
 import { connectNats, type NatsResources } from '../../activities/nats.js';
@@ -145,8 +150,7 @@ async function eventsOf(applicationId: string): Promise<DomainEvent[]> {
 function outbox(): Map<string, string[]> {
   const folder = join(dir, 'outbox');
   const byApplication = new Map<string, string[]>();
-  // Messages only (temporary files of killed writes live beside the outbox, in outbox.partial/).
-  for (const f of readdirSync(folder).filter((name) => name.endsWith('.eml'))) {
+  for (const f of readdirSync(folder)) {
     const head = (readFileSync(join(folder, f), 'utf8').split(/\r?\n\r?\n/)[0] ?? '').replaceAll(
       /\r?\n[ \t]+/g,
       ' ',
@@ -166,7 +170,7 @@ const outboxFor = (applicationId: string, index = outbox()) => [...(index.get(ap
  * replay becomes a fixture under test/replay/ (payloads are encrypted; the run's MASTER_KEY opens them).
  */
 async function keepHistoriesOnFailure(
-  apps: { handle: { workflowId: string; fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> } }[],
+  apps: { handle: ApplicationHandle }[],
   work: () => Promise<unknown>,
 ): Promise<void> {
   try {

@@ -45,6 +45,29 @@ async function eventsOf(applicationId: string, expected: number): Promise<Domain
   return out;
 }
 
+/** An acknowledgement email for a test position `P-<name>`, straight to the mailer. */
+function acknowledgement(
+  emailId: string,
+  candidateId: string,
+  name: string,
+  dutyStation: 'LYO' | 'SIN',
+  deadline: string,
+) {
+  return {
+    emailId,
+    template: 'acknowledgement' as const,
+    to: { kind: 'candidate' as const, id: candidateId },
+    applicationId: `application/P-${name}/${name}-cand`,
+    position: {
+      positionId: `P-${name}`,
+      reference: `VN-${name.toUpperCase()}`,
+      title: 'Analyst',
+      dutyStation,
+      deadline,
+    },
+  };
+}
+
 describe('happy path, end to end', () => {
   it('takes an application from submission to acceptance on real servers', async () => {
     const now = Date.now();
@@ -139,19 +162,7 @@ describe('happy path, end to end', () => {
       new Date(Date.now() - DAYS(1)),
     );
     writeFileSync(join(`${dir}.partial`, 'in-progress.eml.2'), 'half');
-    const request = {
-      emailId,
-      template: 'acknowledgement' as const,
-      to: { kind: 'candidate' as const, id: candidateId },
-      applicationId: 'application/P-outbox/outbox-cand',
-      position: {
-        positionId: 'P-outbox',
-        reference: 'VN-OUTBOX',
-        title: 'Analyst',
-        dutyStation: 'LYO' as const,
-        deadline: '2027-01-31T22:59:00.000Z',
-      },
-    };
+    const request = acknowledgement(emailId, candidateId, 'outbox', 'LYO', '2027-01-31T22:59:00.000Z');
     const first = await mailer.send(request);
     const second = await mailer.send(request);
     mailer.close();
@@ -171,19 +182,13 @@ describe('happy path, end to end', () => {
     });
     const candidateId = `retry-cand-${Date.now()}`;
     await stack.addCandidate(candidateId, 'Ola Nordmann', `ola.${Date.now()}@example.org`);
-    const request = {
-      emailId: `retry-test:${Date.now()}:acknowledgement:candidate`,
-      template: 'acknowledgement' as const,
-      to: { kind: 'candidate' as const, id: candidateId },
-      applicationId: 'application/P-retry/retry-cand',
-      position: {
-        positionId: 'P-retry',
-        reference: 'VN-RETRY',
-        title: 'Analyst',
-        dutyStation: 'SIN' as const,
-        deadline: '2027-01-31T15:59:00.000Z',
-      },
-    };
+    const request = acknowledgement(
+      `retry-test:${Date.now()}:acknowledgement:candidate`,
+      candidateId,
+      'retry',
+      'SIN',
+      '2027-01-31T15:59:00.000Z',
+    );
     const first = await mailer.send(request);
     const second = await mailer.send(request);
     mailer.close();

@@ -46,11 +46,7 @@ describe('a worker without a workflow cache', () => {
     const handles = await Promise.all(
       Array.from({ length: APPLICATIONS }, async (_, i) => {
         const input = applicationInput(Date.now() + i);
-        const { code } = await stack.candidates.createAccount(
-          { name: `Fresh ${i}`, email: `${input.candidateId}@example.org` },
-          input.candidateId,
-        );
-        await stack.candidates.confirm(input.candidateId, code);
+        await stack.addCandidate(input.candidateId, `Fresh ${i}`, `${input.candidateId}@example.org`);
         const handle = await startApplication(stack.client, stack.taskQueue, input);
         // One after the other, each as soon as the previous step's emails and events are out:
         // the task that saw the last of them finish produced no command, and the recruiter's next
