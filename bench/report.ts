@@ -24,6 +24,14 @@ export interface HistorySize {
   kiB: number;
 }
 
+/** CPU time per application during a timed run, in ms: where the two cores went. */
+export interface CpuPerApplication {
+  serverMs: number;
+  workerMs: number;
+  /** The benchmark process itself: the client making the updates and queries. */
+  driverMs: number;
+}
+
 export interface MemoryPoint {
   applications: number;
   workerMiB: number;
@@ -40,22 +48,29 @@ export interface BenchResult {
     warmup: number;
     workerOptions: Record<string, unknown>;
     sqlitePragmas: string[];
+    scenarios: string[];
     smoke: boolean;
   };
   pipeline: PipelineFigures & {
     workerPeakMiB: number;
     activitiesPerApplication: number;
     history: HistorySize;
+    cpu: CpuPerApplication;
   };
-  baseline: PipelineFigures & { activitiesPerApplication: number; history: HistorySize };
-  ratios: { throughput: number; updateP99: number; eventCost: number };
-  events: { withPublish: PipelineFigures; publishAsNoop: PipelineFigures };
-  parked: {
+  baseline: PipelineFigures & {
+    activitiesPerApplication: number;
+    history: HistorySize;
+    cpu: CpuPerApplication;
+  };
+  ratios: { throughput: number; updateP99: number; eventCost?: number };
+  // The scenarios below are left out of a `--scenarios throughput` run.
+  events?: { withPublish: PipelineFigures; publishAsNoop: PipelineFigures };
+  parked?: {
     memory: MemoryPoint[];
     perApplication: { applications: number; workerKiB: number; serverKiB: number }[];
     start: Latency;
   };
-  dashboard: { list: Latency; count: Latency; pipelineUnderLoad: PipelineFigures };
+  dashboard?: { list: Latency; count: Latency; pipelineUnderLoad: PipelineFigures };
 }
 
 const ms = (l: Latency) => `${l.p50} / ${l.p95} / ${l.p99}`;
@@ -65,11 +80,13 @@ export function renderMarkdown(r: BenchResult): string {
   const p = r.parameters;
   const row = (name: string, f: PipelineFigures) =>
     `| ${name} | ${f.applications} | ${f.seconds} | ${f.applicationsPerSecond} | ${f.transitionsPerSecond} | ${ms(f.update)} | ${ms(f.query)} | ${ms(f.start)} |`;
-  return [
+  const cpu = (name: string, c: CpuPerApplication) =>
+    `| ${name} | ${c.serverMs} | ${c.workerMs} | ${c.driverMs} | ${Math.round((c.serverMs + c.workerMs + c.driverMs) * 10) / 10} |`;
+  const out = [
     `# Benchmark ${r.runId}`,
     '',
     `Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
-    `Parameters: ${p.applications} applications, concurrency ${p.concurrency}, ${p.parked} parked, warm-up ${p.warmup} per worker, worker options ${JSON.stringify(p.workerOptions)}, SQLite pragmas ${JSON.stringify(p.sqlitePragmas)}${p.smoke ? ' (smoke run: too small to mean anything)' : ''}.`,
+    `Parameters: ${p.applications} applications, concurrency ${p.concurrency}, ${p.parked} parked, warm-up ${p.warmup} per worker, worker options ${JSON.stringify(p.workerOptions)}, SQLite pragmas ${JSON.stringify(p.sqlitePragmas)}, scenarios ${p.scenarios.join(', ')}${p.smoke ? ' (smoke run: too small to mean anything)' : ''}.`,
     '',
     '## Throughput and latency (ms: p50 / p95 / p99)',
     '',
@@ -77,37 +94,59 @@ export function renderMarkdown(r: BenchResult): string {
     '|---|---|---|---|---|---|---|---|',
     row('bare engine (baseline)', r.baseline),
     row('hiring pipeline', r.pipeline),
-    row('hiring pipeline, publish as no-op', r.events.publishAsNoop),
-    row('hiring pipeline, while the dashboard reads', r.dashboard.pipelineUnderLoad),
+    ...(r.events ? [row('hiring pipeline, publish as no-op', r.events.publishAsNoop)] : []),
+    ...(r.dashboard
+      ? [row('hiring pipeline, while the dashboard reads', r.dashboard.pipelineUnderLoad)]
+      : []),
     '',
     `Activities per application: ours ${r.pipeline.activitiesPerApplication} (counted in a recorded history), baseline ${r.baseline.activitiesPerApplication}. Worker peak memory during the pipeline: ${r.pipeline.workerPeakMiB} MiB.`,
     `History per application: ours ${r.pipeline.history.events} events, ${r.pipeline.history.kiB} KiB; baseline ${r.baseline.history.events} events, ${r.baseline.history.kiB} KiB.`,
+    '',
+    "CPU time per application during the timed run (ms; the processes share the machine's cores):",
+    '',
+    '| run | Temporal server | worker | client (this process) | total |',
+    '|---|---|---|---|---|',
+    cpu('bare engine (baseline)', r.baseline.cpu),
+    cpu('hiring pipeline', r.pipeline.cpu),
     '',
     '| target | measured | |',
     '|---|---|---|',
     `| throughput at least 0.8 of the baseline | ${r.ratios.throughput} | ${verdict(r.ratios.throughput >= 0.8)} |`,
     `| update p99 at most 1.25 times the baseline's | ${r.ratios.updateP99} | ${verdict(r.ratios.updateP99 <= 1.25)} |`,
-    `| publishing events costs under 10% of throughput | ${(r.ratios.eventCost * 100).toFixed(1)}% | ${verdict(r.ratios.eventCost < 0.1)} |`,
+    r.ratios.eventCost === undefined
+      ? '| publishing events costs under 10% of throughput | not run | |'
+      : `| publishing events costs under 10% of throughput | ${(r.ratios.eventCost * 100).toFixed(1)}% | ${verdict(r.ratios.eventCost < 0.1)} |`,
     '',
-    '## Many open applications, parked on their timers',
-    '',
-    '| open applications | worker RSS MiB | server RSS MiB | worker KiB per application | server KiB per application |',
-    '|---|---|---|---|---|',
-    ...r.parked.memory.map((m) => {
-      const per = r.parked.perApplication.find((x) => x.applications === m.applications);
-      return `| ${m.applications} | ${m.workerMiB} | ${m.serverMiB} | ${per?.workerKiB ?? '-'} | ${per?.serverKiB ?? '-'} |`;
-    }),
-    '',
-    `Start latency while parking (ms): ${ms(r.parked.start)}.`,
-    '',
-    `## Dashboard under load (over ${r.parameters.parked} parked applications, while a pipeline runs)`,
-    '',
-    '| request | count | p50 | p95 | p99 |',
-    '|---|---|---|---|---|',
-    `| list by position (GET /applications?positionId=…&limit=200) | ${r.dashboard.list.count} | ${r.dashboard.list.p50} | ${r.dashboard.list.p95} | ${r.dashboard.list.p99} |`,
-    `| counts by stage (GET /figures) | ${r.dashboard.count.count} | ${r.dashboard.count.p50} | ${r.dashboard.count.p95} | ${r.dashboard.count.p99} |`,
-    '',
-  ].join('\n');
+  ];
+  if (r.parked) {
+    const parked = r.parked;
+    out.push(
+      '## Many open applications, parked on their timers',
+      '',
+      '| open applications | worker RSS MiB | server RSS MiB | worker KiB per application | server KiB per application |',
+      '|---|---|---|---|---|',
+      ...parked.memory.map((m) => {
+        const per = parked.perApplication.find((x) => x.applications === m.applications);
+        return `| ${m.applications} | ${m.workerMiB} | ${m.serverMiB} | ${per?.workerKiB ?? '-'} | ${per?.serverKiB ?? '-'} |`;
+      }),
+      '',
+      `Start latency while parking (ms): ${ms(parked.start)}.`,
+      '',
+    );
+  }
+  if (r.dashboard) {
+    const d = r.dashboard;
+    out.push(
+      `## Dashboard under load (over ${r.parameters.parked} parked applications, while a pipeline runs)`,
+      '',
+      '| request | count | p50 | p95 | p99 |',
+      '|---|---|---|---|---|',
+      `| list by position (GET /applications?positionId=…&limit=200) | ${d.list.count} | ${d.list.p50} | ${d.list.p95} | ${d.list.p99} |`,
+      `| counts by stage (GET /figures) | ${d.count.count} | ${d.count.p50} | ${d.count.p95} | ${d.count.p99} |`,
+      '',
+    );
+  }
+  return out.join('\n');
 }
 
 /** Two panels: memory per open application as N grows, and throughput against the baseline. */
@@ -116,7 +155,7 @@ export function renderChart(r: BenchResult): string {
   const H = 360;
   const pad = 50;
   const panel = (W - 3 * pad) / 2;
-  const points = r.parked.memory;
+  const points = r.parked?.memory ?? [];
   const maxN = Math.max(1, ...points.map((m) => m.applications));
   const maxMiB = Math.max(1, ...points.flatMap((m) => [m.workerMiB, m.serverMiB]));
   const x = (n: number) => pad + (n / maxN) * panel;
@@ -134,8 +173,12 @@ export function renderChart(r: BenchResult): string {
   const bars = [
     { name: 'baseline', v: r.baseline.applicationsPerSecond, color: '#888' },
     { name: 'pipeline', v: r.pipeline.applicationsPerSecond, color: '#1f5fa8' },
-    { name: 'no-op publish', v: r.events.publishAsNoop.applicationsPerSecond, color: '#6aa0d8' },
-    { name: 'with dashboard', v: r.dashboard.pipelineUnderLoad.applicationsPerSecond, color: '#c77b1d' },
+    ...(r.events
+      ? [{ name: 'no-op publish', v: r.events.publishAsNoop.applicationsPerSecond, color: '#6aa0d8' }]
+      : []),
+    ...(r.dashboard
+      ? [{ name: 'with dashboard', v: r.dashboard.pipelineUnderLoad.applicationsPerSecond, color: '#c77b1d' }]
+      : []),
   ];
   const maxBar = Math.max(1, ...bars.map((b) => b.v));
   const left = 2 * pad + panel;

@@ -8,6 +8,7 @@
  *   npm run bench -- --n 500 --parked 3000 # smaller
  *   npm run bench -- --smoke               # a few of each, to prove the bench still works (npm test)
  *   npm run bench -- --worker-options '{"maxCachedWorkflows":2000}'   # a tuning experiment
+ *   npm run bench -- --n 200 --scenarios throughput --profile  # baseline and pipeline, CPU profiles
  */
 import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -39,6 +40,7 @@ import {
   renderChart,
   renderMarkdown,
   type BenchResult,
+  type CpuPerApplication,
   type Latency,
   type PipelineFigures,
 } from './report.js';
@@ -53,6 +55,10 @@ const { values: args } = parseArgs({
     smoke: { type: 'boolean', default: false },
     'worker-options': { type: 'string', default: '{}' },
     'sqlite-pragma': { type: 'string', multiple: true, default: SQLITE_PRAGMAS },
+    // For tuning experiments: `--scenarios throughput` runs the baseline and the pipeline only.
+    scenarios: { type: 'string', default: 'throughput,events,parked,dashboard' },
+    // Writes a V8 CPU profile of every worker and API process under <run>/profiles (for chrome://inspect).
+    profile: { type: 'boolean', default: false },
   },
 });
 const smoke = args.smoke;
@@ -61,6 +67,16 @@ const C = smoke ? 3 : Number(args.concurrency);
 const PARKED = smoke ? 30 : Number(args.parked);
 const WARMUP = Math.min(20, Math.ceil(N / 10));
 const workerOptions = JSON.parse(args['worker-options']) as Record<string, unknown>;
+const SCENARIOS = ['throughput', 'events', 'parked', 'dashboard'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const scenarios = new Set(args.scenarios.split(',').map((x) => x.trim())) as Set<Scenario>;
+for (const name of scenarios)
+  if (!SCENARIOS.includes(name))
+    throw new Error(`--scenarios: '${name}' is not one of ${SCENARIOS.join(', ')}`);
+if (!scenarios.has('throughput'))
+  throw new Error('--scenarios must include throughput (the baseline and pipeline)');
+if (scenarios.has('dashboard') && !scenarios.has('parked'))
+  throw new Error('--scenarios: dashboard reads over the parked applications, so it needs parked');
 for (const [name, v] of Object.entries({ n: N, concurrency: C, parked: PARKED }))
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer (got ${v})`);
 
@@ -103,6 +119,43 @@ function rssMiB(pid: number): number {
     /* not Linux */
   }
   return NaN;
+}
+
+/** CPU time a process has used so far, in ms (user + system, from /proc; NaN elsewhere). */
+function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/**
+ * Where the CPU went during fn, in ms per application: the Temporal server, the worker, and this
+ * process (the client driving the updates). On a 2-core machine they compete for the same cores.
+ */
+async function cpuOf<T>(
+  workerPid: number,
+  applications: number,
+  fn: () => Promise<T>,
+): Promise<{ out: T; cpu: CpuPerApplication }> {
+  const pids = { server: temporal.process.pid!, worker: workerPid };
+  const before = { server: cpuMs(pids.server), worker: cpuMs(pids.worker), driver: process.cpuUsage() };
+  const out = await fn();
+  const driver = process.cpuUsage(before.driver);
+  const per = (ms: number) => Math.round((ms / applications) * 10) / 10;
+  return {
+    out,
+    cpu: {
+      serverMs: per(cpuMs(pids.server) - before.server),
+      workerMs: per(cpuMs(pids.worker) - before.worker),
+      driverMs: per((driver.user + driver.system) / 1000),
+    },
+  };
 }
 
 /** Runs fn over items, `concurrency` at a time; says how far it got every tenth of the way. */
@@ -157,11 +210,12 @@ interface Child {
 /** Starts a process of ours and waits for its "ready" line (a worker) or its port (the API). */
 async function startChild(
   name: string,
-  args: string[],
+  argv: string[],
   extra: NodeJS.ProcessEnv,
   ready: { line: string } | { port: number },
 ): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'profiles')}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...argv], {
     env: { ...env, ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -378,6 +432,7 @@ async function main(): Promise<BenchResult> {
     warmup: WARMUP,
     workerOptions,
     sqlitePragmas: args['sqlite-pragma'],
+    scenarios: [...scenarios],
     smoke,
   };
   log(`machine ${JSON.stringify(machine)}`);
@@ -407,7 +462,7 @@ async function main(): Promise<BenchResult> {
   const examSeats = kvExamSeats(nats.examSessions);
 
   // Candidate accounts exist before anything is timed: one per application, reused across positions.
-  const people = Math.max(N + WARMUP, PARKED);
+  const people = Math.max(N + WARMUP, scenarios.has('parked') ? PARKED : 0);
   log(`creating ${people} candidate accounts`);
   const ids = Array.from({ length: people }, (_, i) => `bench-${i}`);
   await pool(ids, 16, async (id) => {
@@ -427,9 +482,11 @@ async function main(): Promise<BenchResult> {
     // The bare engine: no payload encryption either.
     const bareClient = new Client({ connection });
     await runBare(bareClient, 'bench-bare', 'warm', WARMUP);
-    const baseline = await runBare(bareClient, 'bench-bare', 'bare', N);
+    const { out: baseline, cpu: baselineCpu } = await cpuOf(bareWorker.pid, N, () =>
+      runBare(bareClient, 'bench-bare', 'bare', N),
+    );
     await bareWorker.stop();
-    log(`baseline ${JSON.stringify(baseline)}`);
+    log(`baseline ${JSON.stringify(baseline)} cpu ${JSON.stringify(baselineCpu)}`);
 
     // 1. Our pipeline, events to JetStream, emails to the outbox.
     log(`pipeline: ${N} applications from submission to acceptance, concurrency ${C}`);
@@ -437,10 +494,12 @@ async function main(): Promise<BenchResult> {
     await runPipeline(client, 'bench-hiring', 'WARM1', warm, examSeats);
     const peak: number[] = [];
     const sampler = setInterval(() => peak.push(rssMiB(hiringWorker.pid)), 500);
-    const pipeline = await runPipeline(client, 'bench-hiring', 'PIPE', first(N), examSeats);
+    const { out: pipeline, cpu: pipelineCpu } = await cpuOf(hiringWorker.pid, N, () =>
+      runPipeline(client, 'bench-hiring', 'PIPE', first(N), examSeats),
+    );
     clearInterval(sampler);
     await hiringWorker.stop();
-    log(`pipeline ${JSON.stringify(pipeline)}`);
+    log(`pipeline ${JSON.stringify(pipeline)} cpu ${JSON.stringify(pipelineCpu)}`);
     // The pipeline's real activity count, read from one application's history.
     const history = await client.workflow.getHandle(applicationWorkflowId('PIPE', ids[0]!)).fetchHistory();
     const activitiesPerApplication = (history.events ?? []).filter(
@@ -453,15 +512,48 @@ async function main(): Promise<BenchResult> {
       kiB: Math.round(Buffer.byteLength(JSON.stringify(h)) / 102.4) / 10,
     });
 
-    // 5. The same pipeline with the JetStream publish as a no-op.
-    log(`events: the same pipeline with publishing as a no-op`);
-    const noopWorker = await startWorker('worker-noop-events', 'hiring', 'bench-noop', {
-      BENCH_EVENTS: 'noop',
-    });
-    await runPipeline(client, 'bench-noop', 'WARM2', warm, examSeats);
-    const withoutEvents = await runPipeline(client, 'bench-noop', 'NOEV', first(N), examSeats);
-    await noopWorker.stop();
-    log(`without events ${JSON.stringify(withoutEvents)}`);
+    const result: BenchResult = {
+      runId,
+      machine,
+      parameters,
+      pipeline: {
+        ...pipeline,
+        workerPeakMiB: Math.max(...peak.filter(Number.isFinite), 0),
+        activitiesPerApplication,
+        history: historyOf(history),
+        cpu: pipelineCpu,
+      },
+      baseline: {
+        ...baseline,
+        activitiesPerApplication: ACTIVITIES_PER_APPLICATION,
+        history: historyOf(bareHistory),
+        cpu: baselineCpu,
+      },
+      ratios: {
+        throughput: Math.round((pipeline.applicationsPerSecond / baseline.applicationsPerSecond) * 100) / 100,
+        updateP99: Math.round((pipeline.update.p99 / baseline.update.p99) * 100) / 100,
+      },
+    };
+
+    if (scenarios.has('events')) {
+      // 5. The same pipeline with the JetStream publish as a no-op.
+      log(`events: the same pipeline with publishing as a no-op`);
+      const noopWorker = await startWorker('worker-noop-events', 'hiring', 'bench-noop', {
+        BENCH_EVENTS: 'noop',
+      });
+      await runPipeline(client, 'bench-noop', 'WARM2', warm, examSeats);
+      const withoutEvents = await runPipeline(client, 'bench-noop', 'NOEV', first(N), examSeats);
+      await noopWorker.stop();
+      log(`without events ${JSON.stringify(withoutEvents)}`);
+      result.events = { withPublish: pipeline, publishAsNoop: withoutEvents };
+      result.ratios.eventCost =
+        Math.round(
+          ((withoutEvents.applicationsPerSecond - pipeline.applicationsPerSecond) /
+            withoutEvents.applicationsPerSecond) *
+            1000,
+        ) / 1000;
+    }
+    if (!scenarios.has('parked')) return result;
 
     // 3. Many open applications, parked on their timers (screening reminders, the maximum wait).
     log(`parked: ${PARKED} applications waiting in submitted`);
@@ -522,6 +614,17 @@ async function main(): Promise<BenchResult> {
       log(`parked ${checkpoint}: ${JSON.stringify(memory.at(-1))}`);
     }
 
+    const perApplication = memory.slice(1).map((m) => ({
+      applications: m.applications,
+      workerKiB: Math.round(((m.workerMiB - memory[0]!.workerMiB) * 1024) / m.applications),
+      serverKiB: Math.round(((m.serverMiB - memory[0]!.serverMiB) * 1024) / m.applications),
+    }));
+    result.parked = { memory, perApplication, start: latency(parkStart) };
+    if (!scenarios.has('dashboard')) {
+      await parkWorker.stop();
+      return result;
+    }
+
     // 4. The dashboard's list and counts over the parked applications while a pipeline runs.
     log('dashboard: list and count by stage and position while the pipeline runs');
     const apiPort = await freePort();
@@ -553,41 +656,8 @@ async function main(): Promise<BenchResult> {
     await api.stop();
     await parkWorker.stop();
     log(`dashboard list ${JSON.stringify(latency(list))} count ${JSON.stringify(latency(count))}`);
-
-    const perApplication = memory.slice(1).map((m) => ({
-      applications: m.applications,
-      workerKiB: Math.round(((m.workerMiB - memory[0]!.workerMiB) * 1024) / m.applications),
-      serverKiB: Math.round(((m.serverMiB - memory[0]!.serverMiB) * 1024) / m.applications),
-    }));
-    return {
-      runId,
-      machine,
-      parameters,
-      pipeline: {
-        ...pipeline,
-        workerPeakMiB: Math.max(...peak.filter(Number.isFinite), 0),
-        activitiesPerApplication,
-        history: historyOf(history),
-      },
-      baseline: {
-        ...baseline,
-        activitiesPerApplication: ACTIVITIES_PER_APPLICATION,
-        history: historyOf(bareHistory),
-      },
-      ratios: {
-        throughput: Math.round((pipeline.applicationsPerSecond / baseline.applicationsPerSecond) * 100) / 100,
-        updateP99: Math.round((pipeline.update.p99 / baseline.update.p99) * 100) / 100,
-        eventCost:
-          Math.round(
-            ((withoutEvents.applicationsPerSecond - pipeline.applicationsPerSecond) /
-              withoutEvents.applicationsPerSecond) *
-              1000,
-          ) / 1000,
-      },
-      events: { withPublish: pipeline, publishAsNoop: withoutEvents },
-      parked: { memory, perApplication, start: latency(parkStart) },
-      dashboard: { list: latency(list), count: latency(count), pipelineUnderLoad: underLoad },
-    };
+    result.dashboard = { list: latency(list), count: latency(count), pipelineUnderLoad: underLoad };
+    return result;
   } finally {
     await nats.close();
     await connection.close();

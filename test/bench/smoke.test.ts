@@ -23,22 +23,23 @@ describe('benchmark', () => {
     );
     expect(stdout).toContain('[bench] parameters');
     const result = JSON.parse(readFileSync(join(out, 'smoke-latest.json'), 'utf8')) as BenchResult;
-    for (const run of [
-      result.baseline,
-      result.pipeline,
-      result.events.publishAsNoop,
-      result.dashboard.pipelineUnderLoad,
-    ]) {
+    // A default run has every scenario.
+    const { events, parked, dashboard } = result;
+    if (!events || !parked || !dashboard) throw new Error('a default run left out a scenario');
+    for (const run of [result.baseline, result.pipeline, events.publishAsNoop, dashboard.pipelineUnderLoad]) {
       expect(run.applications).toBe(result.parameters.applications);
       expect(run.update.count).toBe(8 * run.applications);
       expect(run.applicationsPerSecond).toBeGreaterThan(0);
     }
     // The baseline has the same shape as an application, counted from a real history.
     expect(result.pipeline.activitiesPerApplication).toBe(result.baseline.activitiesPerApplication);
-    expect(result.parked.memory.at(-1)?.applications).toBe(result.parameters.parked);
-    expect(result.parked.memory.every((m) => m.workerMiB > 0 && m.serverMiB > 0)).toBe(true);
-    expect(result.dashboard.list.count).toBeGreaterThan(0);
-    expect(result.dashboard.count.count).toBeGreaterThan(0);
+    // Where the CPU went, measured from /proc for the server and the worker of each run.
+    for (const { cpu } of [result.baseline, result.pipeline])
+      expect(cpu.serverMs > 0 && cpu.workerMs > 0 && cpu.driverMs > 0).toBe(true);
+    expect(parked.memory.at(-1)?.applications).toBe(result.parameters.parked);
+    expect(parked.memory.every((m) => m.workerMiB > 0 && m.serverMiB > 0)).toBe(true);
+    expect(dashboard.list.count).toBeGreaterThan(0);
+    expect(dashboard.count.count).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'smoke-latest.md'), 'utf8')).toMatch(
       /\| bare engine \(baseline\) \| \d+ \|/,
     );
