@@ -200,6 +200,41 @@ describe('a candidate and a recruiter through the API', () => {
     expect(withdrawn.json<ApplicationView>().status).toBe('withdrawn');
   });
 
+  it('pages the list: each application once, pages of the size asked, and no cursor after the last', async () => {
+    const positionId = await position();
+    const ids = ['pg1', 'pg2', 'pg3', 'pg4', 'pg5'].map((c) => `${c}-${run}`);
+    for (const id of ids) {
+      await stack.candidateWithCv(id);
+      await stack.submit(id, positionId);
+    }
+    type Page = { items: { applicationId: string }[]; nextCursor: string | null };
+    const list = async (query: string) =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/applications?positionId=${positionId}&${query}`,
+          headers: auth(tokens.recruiter),
+        })
+      ).json<Page>();
+    await eventually(
+      () => list('limit=200'),
+      (p) => p.items.length === ids.length,
+    );
+    const pages: Page[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = await list(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      pages.push(page);
+      cursor = page.nextCursor;
+    }
+    expect(pages.map((p) => p.items.length)).toEqual([2, 2, 1]);
+    const listed = pages.flatMap((p) => p.items.map((i) => i.applicationId));
+    expect(new Set(listed)).toEqual(new Set(ids.map((id) => `application/${positionId}/${id}`)));
+    // Exactly a page's worth left: the last full page says there is nothing after it.
+    const four = await list('limit=4&cursor=1');
+    expect([four.items.length, four.nextCursor]).toEqual([4, null]);
+  });
+
   it('never shows internals on a 500', async () => {
     const deps = buildDeps(stack.config, stack.nats, stack.client);
     const broken = {
