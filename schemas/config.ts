@@ -29,10 +29,12 @@ export const ConfigSchema = z.object({
   HR_MAILBOX: z.email().default('hr@hiring.interpol.int'),
   /**
    * Workflows a worker keeps in memory between tasks. Uncapped, 10,000 open applications took a
-   * worker to 3 GB and then crashed it (see README, performance); an evicted application is
-   * replayed from its history when it next moves, which for one waiting weeks costs nothing.
+   * worker to 3 GB and then crashed it; capped at 1,000, the cache alone held about 3.3 GiB (each
+   * cached workflow carries its own copy of zod and our schemas: see README, Performance). An
+   * evicted application is replayed from its history when it next moves, which for one waiting
+   * weeks costs nothing; 250 is well above what a worker has in hand at once.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
   /** Days a candidate's personal data is kept after their last activity, then erased. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
   /** Base64 of 32 bytes, wrapping every candidate's data key; unset: a key file under DATA_DIR. */
