@@ -67,18 +67,26 @@ function launch(name: string, bin: string, args: string[], logFile: string): Ser
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const kill = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      /* already gone */
+    }
+  };
+  // Its own process group also means it outlives us: if we exit without stop() (a test run that
+  // ended on an uncaught error, a script that called process.exit), nobody could stop it any more.
+  // Ask it to stop as we go. (A SIGKILL of this process cannot be caught; stop() is the normal path.)
+  const orphanGuard = () => {
+    if (child.exitCode === null && child.signalCode === null) kill('SIGTERM');
+  };
+  process.once('exit', orphanGuard);
+  void exited.then(() => process.off('exit', orphanGuard));
   return {
     name,
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const kill = (sig: NodeJS.Signals) => {
-        try {
-          process.kill(-child.pid!, sig);
-        } catch {
-          /* already gone */
-        }
-      };
       kill('SIGTERM');
       const timer = setTimeout(() => kill('SIGKILL'), 10_000);
       await exited;
