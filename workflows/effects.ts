@@ -138,7 +138,8 @@ export class ChainedEffectLanes implements Effects {
 type Lane = 'event' | 'message';
 const LANES: readonly Lane[] = ['event', 'message'];
 const laneOf = (effect: Effect): Lane => (effect.kind === 'event' ? 'event' : 'message');
-function failureText(lane: Lane, effect: Effect, err: unknown): string {
+/** What the timeline keeps of an effect whose retries are exhausted (or that was refused). */
+function failureText(lane: string, effect: Effect, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return `${lane} ${describe(effect)} failed: ${message}`;
 }
@@ -154,11 +155,8 @@ export class EffectLane implements Effects {
     this.pending += 1;
     this.tail = this.tail
       .then(() => runEffect(effect))
-      .catch((err: unknown) => {
-        // Retries are exhausted (days of outage, or a permanent refusal): keep the record.
-        const message = err instanceof Error ? err.message : String(err);
-        this.onFailure(`${this.name} ${describe(effect)} failed: ${message}`);
-      })
+      // Retries are exhausted (days of outage, or a permanent refusal): keep the record.
+      .catch((err: unknown) => this.onFailure(failureText(this.name, effect, err)))
       .finally(() => {
         this.pending -= 1;
       });

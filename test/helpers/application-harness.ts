@@ -75,7 +75,6 @@ export async function refusalOf(p: Promise<unknown>): Promise<string> {
   throw new Error('expected the update to be refused, and it was accepted');
 }
 
-/** Polls a query until the predicate holds: visibility and timers land asynchronously. */
 /** `work`, or a failure naming `what` once `ms` have passed without an answer. */
 export function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -85,6 +84,7 @@ export function within<T>(ms: number, work: Promise<T>, what: string): Promise<T
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Polls a query until the predicate holds: visibility and timers land asynchronously. */
 export async function eventually<T>(
   fn: () => Promise<T>,
   ok: (v: T) => boolean,

@@ -36,6 +36,7 @@ async function save(
   handle: Pick<ApplicationHandle, 'fetchHistory'>,
   { generations = true } = {},
 ): Promise<void> {
+  let history: Awaited<ReturnType<typeof handle.fetchHistory>> | undefined;
   for (const file of generations ? [name, `${name}.${GENERATION}`] : [name]) {
     const path = join(outDir, `${file}.json`);
     // An existing history stands for applications in flight under older code: it is never replaced.
@@ -43,7 +44,7 @@ async function save(
       process.stdout.write(`kept ${file} (already recorded)\n`);
       continue;
     }
-    const history = await handle.fetchHistory();
+    history ??= await handle.fetchHistory();
     writeFileSync(path, historyToJSON(history) + '\n');
     process.stdout.write(`recorded ${file}: ${history.events?.length ?? 0} events\n`);
   }

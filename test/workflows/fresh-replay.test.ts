@@ -10,7 +10,6 @@
  * fast as they can, so the grouping happens again and again; the applications must all reach
  * acceptance and their histories must replay.
  */
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApplication, startApplication, transition } from '../../api/applications.js';
@@ -71,10 +70,7 @@ describe('a worker without a workflow cache', () => {
         history.events?.filter((e) => e.workflowTaskFailedEventAttributes).length,
         handle.workflowId,
       ).toBe(0);
-      histories.push({
-        workflowId: handle.workflowId,
-        history: historyFromJSON(JSON.parse(historyToJSON(history))),
-      });
+      histories.push({ workflowId: handle.workflowId, history });
     }
     const failures: string[] = [];
     const dataConverter = { payloadCodecs: [encryptionCodec(loadMasterKey(stack.config))] };
