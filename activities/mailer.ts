@@ -50,7 +50,9 @@ async function writeOnce(file: string, tmpDir: string, content: Buffer): Promise
 /**
  * Sends each email at most once per email id. SMTP: a ledger (NATS key-value) records what was
  * sent, and the Message-ID is derived from the email id so a mail system can spot a duplicate too.
- * The embedded default writes .eml files to an outbox folder; the file's name is the ledger.
+ * The embedded default writes .eml files to an outbox folder; the file's name is the ledger, and
+ * the NATS ledger is not asked: its read and write were two of the three NATS round trips of every
+ * email, for an answer the atomic link already gives (README, Performance).
  * Addresses are looked up here, never carried in workflow history, and never logged.
  */
 export function createMailer(opts: {
@@ -89,7 +91,7 @@ export function createMailer(opts: {
   ): Promise<{ emailId: string; status: 'sent' | 'already_sent' }> {
     const digest = createHash('sha256').update(emailId).digest('hex').slice(0, 32);
     const ledgerKey = `email.${digest}`;
-    if (await ledger.get(ledgerKey).then((e) => e?.operation === 'PUT'))
+    if (delivery.kind === 'smtp' && (await ledger.get(ledgerKey).then((e) => e?.operation === 'PUT')))
       return { emailId, status: 'already_sent' };
     const built = await build();
     const message = {
@@ -98,22 +100,19 @@ export function createMailer(opts: {
       messageId: `<${digest}@hiring.interpol.int>`,
       headers: { ...(built.headers as Record<string, string> | undefined), 'X-Hiring-Email-Id': emailId },
     };
-    if (smtp) {
-      await smtp.sendMail(message);
-    } else if (delivery.kind === 'outbox') {
-      const raw = await stream.sendMail(message);
-      outboxReady ??= prepareOutbox(delivery.dir);
-      const tmpDir = await outboxReady.catch((err: unknown) => {
-        outboxReady = undefined; // a failed preparation is tried again by the retry
-        throw err;
-      });
-      if (!(await writeOnce(join(delivery.dir, `${digest}.eml`), tmpDir, raw.message as Buffer))) {
-        await ledger.put(ledgerKey, emailId);
-        return { emailId, status: 'already_sent' };
-      }
+    if (delivery.kind === 'smtp') {
+      await smtp!.sendMail(message);
+      await ledger.put(ledgerKey, emailId);
+      return { emailId, status: 'sent' };
     }
-    await ledger.put(ledgerKey, emailId);
-    return { emailId, status: 'sent' };
+    const raw = await stream.sendMail(message);
+    outboxReady ??= prepareOutbox(delivery.dir);
+    const tmpDir = await outboxReady.catch((err: unknown) => {
+      outboxReady = undefined; // a failed preparation is tried again by the retry
+      throw err;
+    });
+    const written = await writeOnce(join(delivery.dir, `${digest}.eml`), tmpDir, raw.message as Buffer);
+    return { emailId, status: written ? 'sent' : 'already_sent' };
   }
   const address = (c: { name: string; email: string }) => `"${c.name.replaceAll('"', "'")}" <${c.email}>`;
 

@@ -13,7 +13,14 @@
 import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createWriteStream,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -564,14 +571,16 @@ async function main(): Promise<BenchResult> {
     const memory = [
       { applications: 0, workerMiB: rssMiB(parkWorker.pid), serverMiB: rssMiB(temporal.process.pid!) },
     ];
-    // Submitted events on the stream and emails in the ledger: what the parked applications owe.
+    // Submitted events on the stream and emails in the outbox: what the parked applications owe.
     const effectsDone = async () => {
       const consumer = await nats.js.consumers.get(EVENT_STREAM, {
         filter_subjects: ['hiring.application.*.submitted'],
       });
       const events = (await consumer.info()).num_pending;
       await consumer.delete().catch(() => undefined);
-      return { events, emails: (await nats.sentEmails.status()).values };
+      // The outbox's file names are its ledger (activities/mailer.ts): one .eml per email sent.
+      const emails = readdirSync(join(outDir, 'data', 'outbox')).filter((f) => f.endsWith('.eml')).length;
+      return { events, emails };
     };
     const before = await effectsDone();
     let started = 0;

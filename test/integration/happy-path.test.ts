@@ -167,6 +167,8 @@ describe('happy path, end to end', () => {
     const second = await mailer.send(request);
     mailer.close();
     expect([first.status, second.status]).toEqual(['sent', 'already_sent']);
+    // The file's name is the outbox's ledger: the NATS ledger is neither read nor written for it.
+    expect(await stack.nats.sentEmails.get(`email.${digest}`)).toBeNull();
     // One whole message beside nothing else; of the temporary files, only the fresh one left.
     expect(readdirSync(dir)).toEqual([`${digest}.eml`]);
     expect(readdirSync(`${dir}.partial`)).toEqual(['in-progress.eml.2']);
