@@ -27,6 +27,8 @@ export interface HistorySize {
 /** CPU time per application during a timed run, in ms: where the two cores went. */
 export interface CpuPerApplication {
   serverMs: number;
+  /** The NATS server: events, key-value reads and writes (the baseline uses none). */
+  natsMs: number;
   workerMs: number;
   /** The benchmark process itself: the client making the updates and queries. */
   driverMs: number;
@@ -81,7 +83,7 @@ export function renderMarkdown(r: BenchResult): string {
   const row = (name: string, f: PipelineFigures) =>
     `| ${name} | ${f.applications} | ${f.seconds} | ${f.applicationsPerSecond} | ${f.transitionsPerSecond} | ${ms(f.update)} | ${ms(f.query)} | ${ms(f.start)} |`;
   const cpu = (name: string, c: CpuPerApplication) =>
-    `| ${name} | ${c.serverMs} | ${c.workerMs} | ${c.driverMs} | ${Math.round((c.serverMs + c.workerMs + c.driverMs) * 10) / 10} |`;
+    `| ${name} | ${c.serverMs} | ${c.natsMs} | ${c.workerMs} | ${c.driverMs} | ${Math.round((c.serverMs + c.natsMs + c.workerMs + c.driverMs) * 10) / 10} |`;
   const out = [
     `# Benchmark ${r.runId}`,
     '',
@@ -104,8 +106,8 @@ export function renderMarkdown(r: BenchResult): string {
     '',
     "CPU time per application during the timed run (ms; the processes share the machine's cores):",
     '',
-    '| run | Temporal server | worker | client (this process) | total |',
-    '|---|---|---|---|---|',
+    '| run | Temporal server | NATS server | worker | client (this process) | total |',
+    '|---|---|---|---|---|---|',
     cpu('bare engine (baseline)', r.baseline.cpu),
     cpu('hiring pipeline', r.pipeline.cpu),
     '',

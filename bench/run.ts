@@ -142,16 +142,22 @@ function cpuMs(pid: number): number {
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /**
- * Where the CPU went during fn, in ms per application: the Temporal server, the worker, and this
- * process (the client driving the updates). On a 2-core machine they compete for the same cores.
+ * Where the CPU went during fn, in ms per application: the Temporal server, the NATS server, the
+ * worker, and this process (the client driving the updates). On a 2-core machine they compete for
+ * the same cores.
  */
 async function cpuOf<T>(
   workerPid: number,
   applications: number,
   fn: () => Promise<T>,
 ): Promise<{ out: T; cpu: CpuPerApplication }> {
-  const pids = { server: temporal.process.pid!, worker: workerPid };
-  const before = { server: cpuMs(pids.server), worker: cpuMs(pids.worker), driver: process.cpuUsage() };
+  const pids = { server: temporal.process.pid!, nats: natsServer.process.pid!, worker: workerPid };
+  const before = {
+    server: cpuMs(pids.server),
+    nats: cpuMs(pids.nats),
+    worker: cpuMs(pids.worker),
+    driver: process.cpuUsage(),
+  };
   const out = await fn();
   const driver = process.cpuUsage(before.driver);
   const per = (ms: number) => Math.round((ms / applications) * 10) / 10;
@@ -159,6 +165,7 @@ async function cpuOf<T>(
     out,
     cpu: {
       serverMs: per(cpuMs(pids.server) - before.server),
+      natsMs: per(cpuMs(pids.nats) - before.nats),
       workerMs: per(cpuMs(pids.worker) - before.worker),
       driverMs: per((driver.user + driver.system) / 1000),
     },
