@@ -11,7 +11,7 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import {
   ApplicationInputSchema,
@@ -24,15 +24,15 @@ import {
 import {
   CandidateIdAttribute,
   DutyStationAttribute,
-  NextDeadlineAttribute,
   PositionIdAttribute,
-  StageAttribute,
 } from '../schemas/search-attributes.js';
 import {
   applicationWorkflow,
   getApplicationQuery,
+  searchAttributesOf,
   transitionUpdate,
 } from '../workflows/application-workflow.js';
+import { start as firstStep } from '../workflows/pipeline.js';
 
 export type ApplicationHandle = WorkflowHandle<typeof applicationWorkflow>;
 
@@ -54,12 +54,15 @@ export async function startApplication(
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     typedSearchAttributes: new TypedSearchAttributes([
-      { key: StageAttribute, value: 'submitted' },
       { key: PositionIdAttribute, value: input.position.positionId },
       // A random id, not personal data: lets a candidate list their own applications.
       { key: CandidateIdAttribute, value: input.candidateId },
       { key: DutyStationAttribute, value: input.position.dutyStation },
-      { key: NextDeadlineAttribute, value: new Date(input.submittedAt) },
+      // Stage, next deadline and service level as the workflow's first step leaves them: listed
+      // right away, and the workflow has nothing to upsert at its start (workflows/generation.ts).
+      ...searchAttributesOf(firstStep(input).state).filter(
+        (pair): pair is SearchAttributePair => pair.value !== null,
+      ),
     ]),
   });
 }

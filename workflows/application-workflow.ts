@@ -19,10 +19,10 @@ import {
   log,
   proxyActivities,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
   patched,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Activities } from '../activities/index.js';
 import {
@@ -39,6 +39,7 @@ import {
 import { NextDeadlineAttribute, SlaStatusAttribute, StageAttribute } from '../schemas/search-attributes.js';
 import { now } from './clock.js';
 import { ChainedEffectLanes, effectLanes } from './effects.js';
+import { generation, upsertAttributes } from './generation.js';
 import * as pipeline from './pipeline.js';
 
 /**
@@ -73,22 +74,16 @@ export async function applicationWorkflow(
   input: ApplicationInput,
   resumed?: ApplicationState,
 ): Promise<ApplicationView> {
-  // Before anything else: which kind of effect lanes this history runs (see effects.ts).
-  const effects = effectLanes(() => new ChainedEffectLanes());
+  // Before anything else: which code this history began under (generation.ts), and so which kind
+  // of effect lanes it runs (effects.ts).
+  const gen = generation();
+  const effects = effectLanes(gen, () => new ChainedEffectLanes());
   let state: ApplicationState;
 
   const commit = (outcome: pipeline.Outcome): void => {
     state = outcome.state;
     for (const effect of outcome.effects) effects.push(effect);
-    upsertSearchAttributes([
-      { key: StageAttribute, value: state.status },
-      { key: NextDeadlineAttribute, value: nextDeadline(state) },
-      // Lets the dashboard list applications stuck past their service level without querying each.
-      {
-        key: SlaStatusAttribute,
-        value: state.escalatedInStage ? 'escalated' : state.remindersInStage > 0 ? 'reminded' : 'ok',
-      },
-    ]);
+    upsertAttributes(gen, searchAttributesOf(state));
   };
   const fail = (what: string): void => commit(pipeline.recordEffectFailure(state, what, now()));
   const view = (s: ApplicationState): ApplicationView => ({
@@ -129,7 +124,9 @@ export async function applicationWorkflow(
     if (req.command.type !== 'schedule_exam') {
       // patched() records a marker in new histories and answers false when replaying an old one,
       // so an application accepted under older code replays without the email it never sent.
-      const hrOnboarding = req.command.type === 'accept_offer' && patched(HR_ONBOARDING_PATCH);
+      // The lean generation came after it: it always sends the email, and records no marker.
+      const hrOnboarding =
+        req.command.type === 'accept_offer' && (gen === 'lean' || patched(HR_ONBOARDING_PATCH));
       commit(pipeline.apply(state, req, now(), undefined, { hrOnboarding }));
       return answer(since);
     }
@@ -211,9 +208,21 @@ export async function applicationWorkflow(
 
 // ---- Helpers
 
-function nextDeadline(state: ApplicationState): Date | null {
-  const t = pipeline.nextTimer(state);
-  return t ? new Date(t.at) : null;
+/**
+ * What the dashboard lists and filters applications by, as the state has it. The API sets the
+ * same at the start, so a new application's first step upserts nothing (generation.ts).
+ */
+export function searchAttributesOf(state: ApplicationState): SearchAttributeUpdatePair[] {
+  const next = pipeline.nextTimer(state);
+  return [
+    { key: StageAttribute, value: state.status },
+    { key: NextDeadlineAttribute, value: next ? new Date(next.at) : null },
+    // Lets the dashboard list applications stuck past their service level without querying each.
+    {
+      key: SlaStatusAttribute,
+      value: state.escalatedInStage ? 'escalated' : state.remindersInStage > 0 ? 'reminded' : 'ok',
+    },
+  ];
 }
 
 function historyTooLong(state: ApplicationState): boolean {

@@ -1,6 +1,7 @@
-import { condition, patched, proxyActivities } from '@temporalio/workflow';
+import { condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { Effect } from '../schemas/effects.js';
+import { EFFECTS_SETTLED_PATCH, type Generation } from './generation.js';
 
 // Retried with backoff while transient. If NATS is down the publish keeps retrying while the
 // workflow goes on; the stream's duplicate window (7 days) is longer than this, so a late retry is
@@ -22,19 +23,18 @@ export const { closeApplicationsOfPosition } = proxyActivities<Activities>({
 });
 
 /**
- * New applications and positions start their effects at settled points (SettledEffectLanes);
- * those started before run them chained, as they always did (ChainedEffectLanes, EffectLane).
+ * Applications and positions start their effects at settled points (SettledEffectLanes); those
+ * started under the first code run them chained, as they always did (ChainedEffectLanes, EffectLane).
  */
-export const EFFECTS_SETTLED_PATCH = 'effects-start-when-settled-2026-11';
+export { EFFECTS_SETTLED_PATCH };
 
 /**
- * The lanes for a workflow that starts now: settled ones unless its history began under the old
- * code. Call once, first thing in the workflow, so the patch marker sits at the same point in
- * every new history; `chained` builds what an older history ran.
+ * The lanes for the history's generation (generation.ts): settled ones unless it began under the
+ * first code; `chained` builds what such a history ran.
  */
-export function effectLanes(chained: () => Effects): Effects {
-  if (!patched(EFFECTS_SETTLED_PATCH)) return chained();
-  const lanes = new SettledEffectLanes();
+export function effectLanes(gen: Generation, chained: () => Effects): Effects {
+  if (gen === 'chained') return chained();
+  const lanes = new SettledEffectLanes(gen);
   void lanes.run();
   return lanes;
 }
@@ -69,6 +69,9 @@ export class SettledEffectLanes implements Effects {
   private readonly running: Record<Lane, boolean> = { event: false, message: false };
   onFailure: (what: string) => void = () => undefined;
 
+  /** `settled`: the code of the histories recorded under EFFECTS_SETTLED_PATCH, kept as it ran. */
+  constructor(private readonly gen: 'settled' | 'lean') {}
+
   push(effect: Effect): void {
     this.queued[laneOf(effect)].push(effect);
   }
@@ -84,10 +87,13 @@ export class SettledEffectLanes implements Effects {
   /** Runs for the life of the workflow, started once at its beginning. */
   async run(): Promise<never> {
     for (;;) {
+      // A blocked condition is checked again only after every job of the task and everything
+      // those jobs set off has run: here the lanes look the same whichever jobs came together.
+      // It is always blocked here: every lane ready at the last pass was started in it.
       await condition(() => this.ready().length > 0);
-      // Conditions are checked again only after every job of the task and everything those jobs
-      // set off has run: here the lanes look the same whichever jobs came together.
-      await condition(() => true);
+      // The settled generation waited once more, on a condition that holds at once: a wait that
+      // settled nothing (condition() checks its predicate eagerly). Kept for its histories.
+      if (this.gen === 'settled') await condition(() => true);
       for (const lane of this.ready()) this.start(lane);
     }
   }
@@ -99,12 +105,27 @@ export class SettledEffectLanes implements Effects {
   private start(lane: Lane): void {
     const effect = this.queued[lane].shift()!;
     this.running[lane] = true;
-    // runEffect schedules the activity before it returns: the command is written here.
-    runEffect(effect)
-      .catch((err: unknown) => this.onFailure(failureText(lane, effect, err)))
-      .finally(() => {
+    if (this.gen === 'settled') {
+      // runEffect schedules the activity before it returns: the command is written here.
+      runEffect(effect)
+        .catch((err: unknown) => this.onFailure(failureText(lane, effect, err)))
+        .finally(() => {
+          this.running[lane] = false;
+        });
+      return;
+    }
+    // The same, with one promise where the settled generation made four: every promise a workflow
+    // makes costs the SDK a source-mapped stack trace (README, Performance). The next effect
+    // starts at the dispatcher's next settled pass, so the order of these callbacks is free.
+    effectActivity(effect).then(
+      () => {
         this.running[lane] = false;
-      });
+      },
+      (err: unknown) => {
+        this.running[lane] = false;
+        this.onFailure(failureText(lane, effect, err));
+      },
+    );
   }
 }
 
@@ -168,16 +189,18 @@ export class EffectLane implements Effects {
 }
 
 async function runEffect(effect: Effect): Promise<void> {
+  await effectActivity(effect);
+}
+
+/** Schedules the effect's activity (the command is written before this returns). */
+function effectActivity(effect: Effect): Promise<unknown> {
   switch (effect.kind) {
     case 'event':
-      await publishEvent(effect.event);
-      return;
+      return publishEvent(effect.event);
     case 'email':
-      await sendEmail(effect.email);
-      return;
+      return sendEmail(effect.email);
     case 'release_seat':
-      await releaseExamSeat({ sessionId: effect.sessionId, applicationId: effect.applicationId });
-      return;
+      return releaseExamSeat({ sessionId: effect.sessionId, applicationId: effect.applicationId });
   }
 }
 

@@ -13,7 +13,6 @@ import {
   defineQuery,
   defineUpdate,
   setHandler,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Actor } from '../schemas/application.js';
 import type { DomainEvent } from '../schemas/events.js';
@@ -30,6 +29,7 @@ import { NextDeadlineAttribute, PositionStatusAttribute } from '../schemas/searc
 import { localTimeProblem, zonedToInstant } from '../schemas/time.js';
 import { now } from './clock.js';
 import { EffectLane, closeApplicationsOfPosition, effectLanes } from './effects.js';
+import { generation, upsertAttributes } from './generation.js';
 
 export const positionUpdate = defineUpdate<PositionView, [PositionRequestInput]>('position');
 export const getPositionQuery = defineQuery<PositionView>('getPosition');
@@ -37,8 +37,10 @@ export const getPositionQuery = defineQuery<PositionView>('getPosition');
 export const POSITION_REFUSED = 'PositionRequestRefused';
 
 export async function positionWorkflow(input: Position): Promise<PositionView> {
-  // Before anything else: which kind of effect lane this history runs (see effects.ts).
-  const lane = effectLanes(() => new EffectLane('position'));
+  // Before anything else: which code this history began under (generation.ts), and so which kind
+  // of effect lane it runs (effects.ts).
+  const gen = generation();
+  const lane = effectLanes(gen, () => new EffectLane('position'));
   const position = PositionSchema.parse(input);
   let status: PositionStatus = 'open';
   let deadline = Date.parse(position.deadline);
@@ -77,7 +79,7 @@ export async function positionWorkflow(input: Position): Promise<PositionView> {
         } as DomainEvent,
       });
     }
-    upsertSearchAttributes([
+    upsertAttributes(gen, [
       { key: PositionStatusAttribute, value: status },
       { key: NextDeadlineAttribute, value: status === 'open' ? new Date(deadline) : null },
     ]);

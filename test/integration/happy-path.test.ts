@@ -6,9 +6,11 @@ import { DeliverPolicy } from '@nats-io/jetstream';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApplication, startApplication, transition } from '../../api/applications.js';
+import { searchAttributesOf } from '../../workflows/application-workflow.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
 import { createMailer } from '../../activities/mailer.js';
 import { EVENT_STREAM, type DomainEvent } from '../../schemas/events.js';
@@ -100,8 +102,38 @@ describe('happy path, end to end', () => {
       recruiter({ type: 'make_offer', terms: 'P3, two-year fixed-term contract' }),
       candidateSays(c, { type: 'accept_offer' }),
     ];
-    for (const step of steps) await transition(handle, step);
+    // What the dashboard lists by (Stage, NextDeadline, SlaStatus) is what the state says, at
+    // every step; the workflow upserts only the ones a step changed (workflows/generation.ts), and
+    // nothing at its start: the start itself set them.
+    const listed = async () => {
+      const view = await getApplication(handle);
+      const attributes = (await handle.describe()).typedSearchAttributes.getAll();
+      const expected = searchAttributesOf(view).map(({ key, value }) => [key.name, value] as const);
+      const actual = expected.map(([name]) => [
+        name,
+        attributes.find((p) => p.key.name === name)?.value ?? null,
+      ]);
+      expect(actual).toEqual(expected);
+      return expected;
+    };
+    let before = await listed();
+    const changed: string[][] = [];
+    for (const step of steps) {
+      await transition(handle, step);
+      const after = await listed();
+      const keys = after
+        .filter(([, value], i) => !isDeepStrictEqual(value, before[i]![1]))
+        .map(([name]) => name);
+      if (keys.length > 0) changed.push(keys.sort());
+      before = after;
+    }
     const final = await handle.result();
+    const upserted = ((await handle.fetchHistory()).events ?? [])
+      .map((e) =>
+        Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
+      )
+      .filter((keys) => keys.length > 0 && !keys.includes('TemporalChangeVersion'));
+    expect(upserted.map((keys) => keys.sort())).toEqual(changed);
     expect(final.status).toBe('accepted');
     expect(final.exam).toMatchObject({ sessionId, seat: 1, dutyStation: 'LYO' });
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HR_ONBOARDING_PATCH } from '../../workflows/application-workflow.js';
 import { EFFECTS_SETTLED_PATCH } from '../../workflows/effects.js';
+import { LEAN_STEPS_PATCH } from '../../workflows/generation.js';
 import { workflowBundle } from '../helpers/temporal.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
@@ -55,14 +56,26 @@ describe('recorded histories replay on the current workflow code', () => {
     expect(read('accepted')).not.toContain('onboarding_request');
   });
 
-  it('has the settled effect lanes in the new generation only: both replay (see effects.ts)', () => {
-    const marked = (f: string) => payloads(f).includes(EFFECTS_SETTLED_PATCH);
+  it('has each generation marked by its own patch only: all of them replay (see generation.ts)', () => {
     const lanes = files.filter((f) => !f.startsWith('retention-'));
-    const settled = lanes.filter((f) => f.endsWith('.settled-effects.json'));
-    // Every path through the application and the position workflows, recorded again under the patch.
-    expect(settled.length).toBeGreaterThanOrEqual(13);
-    expect(settled.filter((f) => !marked(f))).toEqual([]);
-    expect(lanes.filter((f) => !f.endsWith('.settled-effects.json') && marked(f))).toEqual([]);
+    const markers = (f: string) =>
+      [EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH].filter((patch) => payloads(f).includes(patch));
+    const of = (suffix: string) => lanes.filter((f) => f.endsWith(suffix));
+    // Every path through the application and the position workflows, recorded again under each patch.
+    expect(of('.settled-effects.json').length).toBeGreaterThanOrEqual(13);
+    expect(of('.lean-steps.json').length).toBeGreaterThanOrEqual(13);
+    expect(new Set(of('.settled-effects.json').map(markers).map(String))).toEqual(
+      new Set([EFFECTS_SETTLED_PATCH]),
+    );
+    expect(new Set(of('.lean-steps.json').map(markers).map(String))).toEqual(new Set([LEAN_STEPS_PATCH]));
+    const first = lanes.filter((f) => !/\.(settled-effects|lean-steps)\.json$/.test(f));
+    expect(first.filter((f) => markers(f).length > 0)).toEqual([]);
+  });
+
+  it('sends the HR onboarding email in the lean generation without its own patch', () => {
+    const lean = payloads('accepted-with-hr-onboarding.lean-steps.json');
+    expect(lean).toContain('onboarding_request');
+    expect(lean).not.toContain(HR_ONBOARDING_PATCH);
   });
 
   it('replays every one of them', async () => {

@@ -1,0 +1,52 @@
+/**
+ * Which code a history began under. Applications run for months, so a workflow started today must
+ * replay under every later deploy, and one started months ago must replay today: each change to
+ * the commands a run writes is a generation, chosen once, first thing in the workflow, by patch
+ * markers (README, "Changing the workflow safely"). Newest first:
+ *
+ * - `lean`: one wait per effect dispatch instead of two, search attributes upserted only when
+ *   their value changes, the HR onboarding email without a patch of its own. Each upsert is a
+ *   visibility write on the server: about 8 ms of its CPU per application step on the embedded
+ *   SQLite server, the largest cost we add to the bare engine (README, Performance).
+ * - `settled`: effects start at settled points (effects.ts, SettledEffectLanes).
+ * - `chained`: the first code: effects chained from each other's callbacks.
+ */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+
+export const LEAN_STEPS_PATCH = 'lean-steps-2026-11';
+/** Kept here for the older generation; the marker stays in histories recorded under it. */
+export const EFFECTS_SETTLED_PATCH = 'effects-start-when-settled-2026-11';
+
+export type Generation = 'chained' | 'settled' | 'lean';
+
+/**
+ * Call once, first thing in the workflow, so the marker sits at the same point in every new
+ * history. A new run records the newest marker only; a replay finds the marker its history has.
+ */
+export function generation(): Generation {
+  if (patched(LEAN_STEPS_PATCH)) return 'lean';
+  return patched(EFFECTS_SETTLED_PATCH) ? 'settled' : 'chained';
+}
+
+/**
+ * Upserts the attributes whose value differs from what the workflow already carries (set at start
+ * by the caller, or by an earlier upsert); nothing when none does. Older generations upsert every
+ * attribute at every step: they keep doing so, or their histories would not replay.
+ */
+export function upsertAttributes(gen: Generation, updates: SearchAttributeUpdatePair[]): void {
+  if (gen !== 'lean') {
+    upsertSearchAttributes(updates);
+    return;
+  }
+  const current = workflowInfo().typedSearchAttributes;
+  const changed = updates.filter(({ key, value }) => !sameValue(current.get(key), value));
+  if (changed.length > 0) upsertSearchAttributes(changed);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  // A null update removes the attribute: the same as an attribute never set.
+  return (a ?? null) === (b ?? null);
+}
