@@ -10,7 +10,7 @@
  *   npm run bench -- --worker-options '{"maxCachedWorkflows":2000}'   # a tuning experiment
  *   npm run bench -- --n 200 --scenarios throughput --profile  # baseline and pipeline, CPU profiles
  */
-import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { Client, Connection, WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -48,6 +48,7 @@ import {
   renderMarkdown,
   type BenchResult,
   type CpuPerApplication,
+  type HistorySize,
   type Latency,
   type PipelineFigures,
 } from './report.js';
@@ -169,6 +170,22 @@ async function cpuOf<T>(
       workerMs: per(cpuMs(pids.worker) - before.worker),
       driverMs: per((driver.user + driver.system) / 1000),
     },
+  };
+}
+
+/** Means over histories: events (and the costly kinds among them) and stored bytes. */
+function historyStats(histories: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>[]): HistorySize {
+  const mean = (f: (h: (typeof histories)[number]) => number) =>
+    Math.round((histories.reduce((sum, h) => sum + f(h), 0) / histories.length) * 10) / 10;
+  const count = (h: (typeof histories)[number], kind: (e: NonNullable<typeof h.events>[number]) => unknown) =>
+    (h.events ?? []).filter((e) => kind(e)).length;
+  return {
+    sampled: histories.length,
+    events: mean((h) => h.events?.length ?? 0),
+    kiB: mean((h) => Buffer.byteLength(JSON.stringify(h)) / 1024),
+    workflowTasks: mean((h) => count(h, (e) => e.workflowTaskCompletedEventAttributes)),
+    upserts: mean((h) => count(h, (e) => e.upsertWorkflowSearchAttributesEventAttributes)),
+    timers: mean((h) => count(h, (e) => e.timerStartedEventAttributes)),
   };
 }
 
@@ -519,12 +536,14 @@ async function main(): Promise<BenchResult> {
     const activitiesPerApplication = (history.events ?? []).filter(
       (e) => e.activityTaskScheduledEventAttributes,
     ).length;
-    // What the server stores per application, ours against the bare workflow's: events and bytes.
-    const bareHistory = await bareClient.workflow.getHandle('bare-0').fetchHistory();
-    const historyOf = (h: typeof history) => ({
-      events: h.events?.length ?? 0,
-      kiB: Math.round(Buffer.byteLength(JSON.stringify(h)) / 102.4) / 10,
-    });
+    // What the server stores per application, ours against the bare workflow's, over several.
+    const sample = first(Math.min(N, 20));
+    const histories = await Promise.all(
+      sample.map((c) => client.workflow.getHandle(applicationWorkflowId('PIPE', c)).fetchHistory()),
+    );
+    const bareHistories = await Promise.all(
+      sample.map((_, i) => bareClient.workflow.getHandle(`bare-${i}`).fetchHistory()),
+    );
 
     const result: BenchResult = {
       runId,
@@ -534,13 +553,13 @@ async function main(): Promise<BenchResult> {
         ...pipeline,
         workerPeakMiB: Math.max(...peak.filter(Number.isFinite), 0),
         activitiesPerApplication,
-        history: historyOf(history),
+        history: historyStats(histories),
         cpu: pipelineCpu,
       },
       baseline: {
         ...baseline,
         activitiesPerApplication: ACTIVITIES_PER_APPLICATION,
-        history: historyOf(bareHistory),
+        history: historyStats(bareHistories),
         cpu: baselineCpu,
       },
       ratios: {

@@ -31,6 +31,12 @@ describe('benchmark', () => {
       expect(run.update.count).toBe(8 * run.applications);
       expect(run.applicationsPerSecond).toBeGreaterThan(0);
     }
+    // What the server stores per application, read from real histories of both kinds.
+    for (const { history } of [result.baseline, result.pipeline]) {
+      expect(history.sampled).toBe(Math.min(result.parameters.applications, 20));
+      expect(history.events > 0 && history.workflowTasks > 0 && history.kiB > 0).toBe(true);
+    }
+    expect(result.pipeline.history.upserts).toBeGreaterThan(0);
     // The baseline has the same shape as an application, counted from a real history.
     expect(result.pipeline.activitiesPerApplication).toBe(result.baseline.activitiesPerApplication);
     // Where the CPU went, measured from /proc for the servers and the worker of each run; the
