@@ -114,9 +114,10 @@ export class SettledEffectLanes implements Effects {
         });
       return;
     }
-    // The same, with one promise where the settled generation made four: every promise a workflow
-    // makes costs the SDK a source-mapped stack trace (README, Performance). The next effect
-    // starts at the dispatcher's next settled pass, so the order of these callbacks is free.
+    // The same, with one promise of ours beside the activity's where the settled generation made
+    // three: every promise a workflow makes costs the SDK a source-mapped stack trace (README,
+    // Performance). The next effect starts at the dispatcher's next settled pass, so the order of
+    // these callbacks is free.
     effectActivity(effect).then(
       () => {
         this.running[lane] = false;

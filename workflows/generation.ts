@@ -44,9 +44,9 @@ export function upsertAttributes(gen: Generation, updates: SearchAttributeUpdate
   if (changed.length > 0) upsertSearchAttributes(changed);
 }
 
+/** Keywords and instants: the kinds of attribute the workflows keep. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
   // A null update removes the attribute: the same as an attribute never set.
   return (a ?? null) === (b ?? null);
 }
