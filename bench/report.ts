@@ -44,6 +44,13 @@ export interface CpuPerApplication {
   driverMs: number;
 }
 
+/** One round of `--rounds`: the baseline, then the pipeline, each on a fresh worker. */
+export interface RoundFigures {
+  baseline: PipelineFigures & { cpu: CpuPerApplication };
+  pipeline: PipelineFigures & { cpu: CpuPerApplication; workerPeakMiB: number };
+  ratios: { throughput: number; updateP99: number };
+}
+
 export interface MemoryPoint {
   applications: number;
   workerMiB: number;
@@ -58,6 +65,7 @@ export interface BenchResult {
     concurrency: number;
     parked: number;
     warmup: number;
+    rounds: number;
     workerOptions: Record<string, unknown>;
     sqlitePragmas: string[];
     scenarios: string[];
@@ -74,7 +82,10 @@ export interface BenchResult {
     history: HistorySize;
     cpu: CpuPerApplication;
   };
+  /** The medians over the rounds; the figures above are from the round of the median throughput ratio. */
   ratios: { throughput: number; updateP99: number; eventCost?: number };
+  /** Every round, when there was more than one. */
+  rounds?: RoundFigures[];
   // The scenarios below are left out of a `--scenarios throughput` run.
   events?: { withPublish: PipelineFigures; publishAsNoop: PipelineFigures };
   parked?: {
@@ -92,13 +103,28 @@ export function renderMarkdown(r: BenchResult): string {
   const p = r.parameters;
   const row = (name: string, f: PipelineFigures) =>
     `| ${name} | ${f.applications} | ${f.seconds} | ${f.applicationsPerSecond} | ${f.transitionsPerSecond} | ${ms(f.update)} | ${ms(f.query)} | ${ms(f.start)} |`;
+  const total = (c: CpuPerApplication) =>
+    Math.round((c.serverMs + c.natsMs + c.workerMs + c.driverMs) * 10) / 10;
   const cpu = (name: string, c: CpuPerApplication) =>
-    `| ${name} | ${c.serverMs} | ${c.natsMs} | ${c.workerMs} | ${c.driverMs} | ${Math.round((c.serverMs + c.natsMs + c.workerMs + c.driverMs) * 10) / 10} |`;
+    `| ${name} | ${c.serverMs} | ${c.natsMs} | ${c.workerMs} | ${c.driverMs} | ${total(c)} |`;
+  const rounds = r.rounds
+    ? [
+        `Rounds (baseline, then pipeline, each on a fresh worker; the targets below use the medians, the tables above show round ${r.rounds.findIndex((x) => x.ratios.throughput === r.ratios.throughput) + 1}):`,
+        '',
+        '| round | baseline apps/s | pipeline apps/s | throughput ratio | update p99 ratio | CPU ms per application, baseline | pipeline | CPU ratio |',
+        '|---|---|---|---|---|---|---|---|',
+        ...r.rounds.map(
+          (x, i) =>
+            `| ${i + 1} | ${x.baseline.applicationsPerSecond} | ${x.pipeline.applicationsPerSecond} | ${x.ratios.throughput} | ${x.ratios.updateP99} | ${total(x.baseline.cpu)} | ${total(x.pipeline.cpu)} | ${Math.round((total(x.pipeline.cpu) / total(x.baseline.cpu)) * 100) / 100} |`,
+        ),
+        '',
+      ]
+    : [];
   const out = [
     `# Benchmark ${r.runId}`,
     '',
     `Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
-    `Parameters: ${p.applications} applications, concurrency ${p.concurrency}, ${p.parked} parked, warm-up ${p.warmup} per worker, worker options ${JSON.stringify(p.workerOptions)}, SQLite pragmas ${JSON.stringify(p.sqlitePragmas)}, scenarios ${p.scenarios.join(', ')}${p.smoke ? ' (smoke run: too small to mean anything)' : ''}.`,
+    `Parameters: ${p.applications} applications, concurrency ${p.concurrency}, ${p.parked} parked, warm-up ${p.warmup} per worker, ${p.rounds} round${p.rounds === 1 ? '' : 's'} of baseline and pipeline, worker options ${JSON.stringify(p.workerOptions)}, SQLite pragmas ${JSON.stringify(p.sqlitePragmas)}, scenarios ${p.scenarios.join(', ')}${p.smoke ? ' (smoke run: too small to mean anything)' : ''}.`,
     '',
     '## Throughput and latency (ms: p50 / p95 / p99)',
     '',
@@ -121,6 +147,7 @@ export function renderMarkdown(r: BenchResult): string {
     cpu('bare engine (baseline)', r.baseline.cpu),
     cpu('hiring pipeline', r.pipeline.cpu),
     '',
+    ...rounds,
     '| target | measured | |',
     '|---|---|---|',
     `| throughput at least 0.8 of the baseline | ${r.ratios.throughput} | ${verdict(r.ratios.throughput >= 0.8)} |`,

@@ -31,6 +31,15 @@ describe('benchmark', () => {
       expect(run.update.count).toBe(8 * run.applications);
       expect(run.applicationsPerSecond).toBeGreaterThan(0);
     }
+    // Two rounds at smoke size (`--rounds`): each its own baseline and pipeline; the targets are
+    // judged on the median round, whose figures are the ones shown.
+    expect(result.rounds).toHaveLength(2);
+    for (const round of result.rounds!) {
+      expect(round.baseline.applications).toBe(result.parameters.applications);
+      expect(round.pipeline.update.count).toBe(8 * result.parameters.applications);
+    }
+    const shown = result.rounds!.find((r) => r.ratios.throughput === result.ratios.throughput);
+    expect(shown?.pipeline.applicationsPerSecond).toBe(result.pipeline.applicationsPerSecond);
     // What the server stores per application, read from real histories of both kinds.
     for (const { history } of [result.baseline, result.pipeline]) {
       expect(history.sampled).toBe(Math.min(result.parameters.applications, 20));
