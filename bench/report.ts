@@ -84,8 +84,9 @@ export interface BenchResult {
   };
   /** The medians over the rounds; the figures above are from the round of the median throughput ratio. */
   ratios: { throughput: number; updateP99: number; eventCost?: number };
-  /** Every round, when there was more than one. */
+  /** Every round, when there was more than one, and which of them (from 1) the figures above are. */
   rounds?: RoundFigures[];
+  shownRound?: number;
   // The scenarios below are left out of a `--scenarios throughput` run.
   events?: { withPublish: PipelineFigures; publishAsNoop: PipelineFigures };
   parked?: {
@@ -109,7 +110,7 @@ export function renderMarkdown(r: BenchResult): string {
     `| ${name} | ${c.serverMs} | ${c.natsMs} | ${c.workerMs} | ${c.driverMs} | ${total(c)} |`;
   const rounds = r.rounds
     ? [
-        `Rounds (baseline, then pipeline, each on a fresh worker; the targets below use the medians, the tables above show round ${r.rounds.findIndex((x) => x.ratios.throughput === r.ratios.throughput) + 1}):`,
+        `Rounds (baseline, then pipeline, each on a fresh worker; the targets below use the medians, the tables above show round ${r.shownRound}):`,
         '',
         '| round | baseline apps/s | pipeline apps/s | throughput ratio | update p99 ratio | CPU ms per application, baseline | pipeline | CPU ratio |',
         '|---|---|---|---|---|---|---|---|',

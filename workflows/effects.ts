@@ -1,7 +1,7 @@
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { Effect } from '../schemas/effects.js';
-import { EFFECTS_SETTLED_PATCH, type Generation } from './generation.js';
+import type { Generation } from './generation.js';
 
 // Retried with backoff while transient. If NATS is down the publish keeps retrying while the
 // workflow goes on; the stream's duplicate window (7 days) is longer than this, so a late retry is
@@ -23,14 +23,9 @@ export const { closeApplicationsOfPosition } = proxyActivities<Activities>({
 });
 
 /**
- * Applications and positions start their effects at settled points (SettledEffectLanes); those
- * started under the first code run them chained, as they always did (ChainedEffectLanes, EffectLane).
- */
-export { EFFECTS_SETTLED_PATCH };
-
-/**
- * The lanes for the history's generation (generation.ts): settled ones unless it began under the
- * first code; `chained` builds what such a history ran.
+ * The lanes for the history's generation (generation.ts): settled ones (SettledEffectLanes) unless
+ * it began under the first code; `chained` builds what such a history ran (ChainedEffectLanes,
+ * EffectLane).
  */
 export function effectLanes(gen: Generation, chained: () => Effects): Effects {
   if (gen === 'chained') return chained();
@@ -189,6 +184,7 @@ export class EffectLane implements Effects {
   }
 }
 
+/** The older generations' wrapper around an effect's activity: its promise shape is part of their histories. */
 async function runEffect(effect: Effect): Promise<void> {
   await effectActivity(effect);
 }

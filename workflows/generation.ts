@@ -15,7 +15,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 
 export const LEAN_STEPS_PATCH = 'lean-steps-2026-11';
-/** Kept here for the older generation; the marker stays in histories recorded under it. */
+/** The settled generation's marker (effects.ts, SettledEffectLanes), in the histories recorded under it. */
 export const EFFECTS_SETTLED_PATCH = 'effects-start-when-settled-2026-11';
 
 export type Generation = 'chained' | 'settled' | 'lean';

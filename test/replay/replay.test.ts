@@ -10,8 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HR_ONBOARDING_PATCH } from '../../workflows/application-workflow.js';
-import { EFFECTS_SETTLED_PATCH } from '../../workflows/effects.js';
-import { LEAN_STEPS_PATCH } from '../../workflows/generation.js';
+import { EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH } from '../../workflows/generation.js';
 import { workflowBundle } from '../helpers/temporal.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
