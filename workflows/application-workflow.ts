@@ -187,10 +187,9 @@ export async function applicationWorkflow(
     const changed = next
       ? await condition(() => state.seq !== seen, Math.max(1, next.at - now()))
       : (await condition(() => state.seq !== seen), true);
-    if (!changed) {
+    if (!changed && next) {
       // The clock ran out with nobody acting: expire, remind or escalate.
-      const due = pipeline.nextTimer(state);
-      if (due && due.at <= now()) commit(pipeline.fire(state, due.kind, now()));
+      commit(pipeline.clockRanOut(state, next, now()));
     }
     if (!isFinal(state.status) && historyTooLong(state)) {
       // Months of weekly reminders: start a fresh history, carrying the whole state.

@@ -434,6 +434,22 @@ export function nextTimer(state: ApplicationState): { kind: TimerKind; at: numbe
   return first ? { kind: first.kind, at: ms(first.at) } : undefined;
 }
 
+/**
+ * The timer the workflow armed for `armed` (the next deadline when it started waiting) ran out with
+ * nobody acting: that deadline is due. A timer never fires early, and nothing moved the deadline
+ * (that would have ended the wait), so the task's clock is not asked: after a Temporal server
+ * crash a task was once handed the previous task's time, and a decision on that clock came out
+ * differently on replay (test/unit/clock-ran-out.test.ts). The outcome is dated no earlier than the
+ * deadline. With a true clock this is exactly what the workflow always did.
+ */
+export function clockRanOut(
+  state: ApplicationState,
+  armed: { kind: TimerKind; at: number },
+  now: number,
+): Outcome {
+  return fire(state, armed.kind, Math.max(now, armed.at));
+}
+
 /** A clock ran out with nobody acting. An expiry is a business outcome, not an error. */
 export function fire(state: ApplicationState, kind: TimerKind, now: number): Outcome {
   const b = new Builder(state, SYSTEM, now);
