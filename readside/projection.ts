@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { ApplicationStatusSchema, isFinal, type ApplicationStatus } from '../schemas/application.js';
+import {
+  ApplicationStatusSchema,
+  isFinal,
+  SlaStatusSchema,
+  type ApplicationStatus,
+} from '../schemas/application.js';
 import type { DomainEvent } from '../schemas/events.js';
 
 /**
@@ -16,6 +21,12 @@ export const ApplicationRecordSchema = z.object({
   submittedAt: z.string(),
   stageSince: z.string(),
   closedAt: z.string().optional(),
+  /**
+   * As the latest event lists it (null: no clock runs). Missing when the application's latest event
+   * came before events carried it (November 2026): unknown, not "none".
+   */
+  nextDeadline: z.string().nullable().optional(),
+  sla: SlaStatusSchema.optional(),
   /** Time spent in each stage that has been left, in milliseconds. */
   timeInStageMs: z.partialRecord(ApplicationStatusSchema, z.number()),
   timeline: z.array(
@@ -74,6 +85,8 @@ export function applyApplicationEvent(
     ],
     lastStreamSeq: streamSeq,
   };
+  if (event.nextDeadline !== undefined) next.nextDeadline = event.nextDeadline;
+  if (event.sla !== undefined) next.sla = event.sla;
   if (event.status !== base.status) {
     const spent = Date.parse(event.occurredAt) - Date.parse(base.stageSince);
     next.timeInStageMs[base.status] = (next.timeInStageMs[base.status] ?? 0) + Math.max(0, spent);

@@ -4,6 +4,7 @@ import {
   ApplicationStatusSchema,
   DeadlineKindSchema,
   InterviewModeSchema,
+  SlaStatusSchema,
 } from './application.js';
 import { DutyStationSchema } from './reference.js';
 
@@ -27,6 +28,12 @@ const app = {
   /** The stage the application is in after this event; read models need nothing else to place it. */
   status: ApplicationStatusSchema,
   dutyStation: DutyStationSchema,
+  /**
+   * Where the application is listed after this event: the next deadline that runs (null when none
+   * does) and its service level. Since November 2026; events published before carry neither.
+   */
+  nextDeadline: z.iso.datetime({ offset: true }).nullable().optional(),
+  sla: SlaStatusSchema.optional(),
 };
 const pos = { ...base, positionId: z.string(), dutyStation: DutyStationSchema };
 

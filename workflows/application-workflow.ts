@@ -212,15 +212,12 @@ export async function applicationWorkflow(
  * same at the start, so a new application's first step upserts nothing (generation.ts).
  */
 export function searchAttributesOf(state: ApplicationState): SearchAttributeUpdatePair[] {
-  const next = pipeline.nextTimer(state);
+  const { stage, nextDeadline, sla } = pipeline.listing(state);
   return [
-    { key: StageAttribute, value: state.status },
-    { key: NextDeadlineAttribute, value: next ? new Date(next.at) : null },
+    { key: StageAttribute, value: stage },
+    { key: NextDeadlineAttribute, value: nextDeadline ? new Date(nextDeadline) : null },
     // Lets the dashboard list applications stuck past their service level without querying each.
-    {
-      key: SlaStatusAttribute,
-      value: state.escalatedInStage ? 'escalated' : state.remindersInStage > 0 ? 'reminded' : 'ok',
-    },
+    { key: SlaStatusAttribute, value: sla },
   ];
 }
 

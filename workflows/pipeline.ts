@@ -14,6 +14,7 @@ import {
   type Command,
   type DeadlineKind,
   type FinalOutcome,
+  type SlaStatus,
   type PositionRef,
   type TimelineEntry,
   type TransitionRequest,
@@ -435,6 +436,24 @@ export function nextTimer(state: ApplicationState): { kind: TimerKind; at: numbe
 }
 
 /**
+ * How a list shows the application: its stage, the next deadline that runs (any clock: the
+ * candidate's, the recruiter's reminder, the overall wait) and where it stands against its service
+ * level. Visibility's search attributes and the events' listing fields both come from here.
+ */
+export function listing(state: ApplicationState): {
+  stage: ApplicationStatus;
+  nextDeadline: string | null;
+  sla: SlaStatus;
+} {
+  const next = nextTimer(state);
+  return {
+    stage: state.status,
+    nextDeadline: next ? iso(next.at) : null,
+    sla: state.escalatedInStage ? 'escalated' : state.remindersInStage > 0 ? 'reminded' : 'ok',
+  };
+}
+
+/**
  * The timer the workflow armed for `armed` (the next deadline when it started waiting) ran out with
  * nobody acting: that deadline is due. A timer never fires early, and nothing moved the deadline
  * (that would have ended the wait), so the task's clock is not asked: after a Temporal server
@@ -662,7 +681,15 @@ class Builder {
     }
   }
 
+  /**
+   * Every event of the step carries where the application is listed after it (stage, next deadline,
+   * service level), so the read side can list and filter applications from the events alone.
+   */
   done(): Outcome {
-    return { state: this.state, effects: this.effects };
+    const { nextDeadline, sla } = listing(this.state);
+    const effects = this.effects.map((e) =>
+      e.kind === 'event' ? { ...e, event: { ...e.event, nextDeadline, sla } } : e,
+    );
+    return { state: this.state, effects };
   }
 }

@@ -2,6 +2,7 @@
  * Property-based: random sequences of requests and clocks, from any actor, never break the stage rules.
  */
 import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   ActiveStageSchema,
@@ -14,6 +15,7 @@ import {
   TransitionRequestSchema,
 } from '../../schemas/application.js';
 import * as pipeline from '../../workflows/pipeline.js';
+import type { Effect } from '../../schemas/effects.js';
 import { applicationInput, DAYS } from '../helpers/fixtures.js';
 
 const T0 = Date.parse('2027-03-01T08:00:00Z');
@@ -147,10 +149,11 @@ describe('the stage rules hold for any sequence of requests and clocks', () => {
         for (const s of steps) {
           now += s.advanceHours * 3_600_000;
           const before = state;
+          let effects: Effect[] = [];
           if (s.kind === 'clock') {
             // What the workflow does when its next timer is due.
             const due = pipeline.nextTimer(state);
-            if (due && due.at <= now) state = pipeline.fire(state, due.kind, now).state;
+            if (due && due.at <= now) ({ state, effects } = pipeline.fire(state, due.kind, now));
           } else {
             const req: TransitionRequest = TransitionRequestSchema.parse({
               actor: s.actor,
@@ -161,7 +164,7 @@ describe('the stage rules hold for any sequence of requests and clocks', () => {
               expect(reason.length).toBeGreaterThan(10);
               continue;
             }
-            state = pipeline.apply(state, req, now, seatFor(req, now)).state;
+            ({ state, effects } = pipeline.apply(state, req, now, seatFor(req, now)));
             // Only the roles the rules allow ever change an application.
             expect(['recruiter', 'candidate', 'hr']).toContain(req.actor.role);
             if (req.actor.role === 'candidate') expect(req.actor.id).toBe('cand-prop');
@@ -187,6 +190,17 @@ describe('the stage rules hold for any sequence of requests and clocks', () => {
           if (state.status === 'expired') expect(state.outcome?.deadline).toBeDefined();
           // Ids of emails and events are never reused.
           expect(state.seq).toBeGreaterThanOrEqual(before.seq);
+          // The read side lists applications from events alone: a step that moves the stage, the
+          // next deadline or the service level publishes an event, and every event says where the
+          // application is listed after the step.
+          const events = effects.flatMap((e) =>
+            e.kind === 'event' && 'applicationId' in e.event ? [e.event] : [],
+          );
+          const listed = pipeline.listing(state);
+          if (!isDeepStrictEqual(listed, pipeline.listing(before))) expect(events.length).toBeGreaterThan(0);
+          for (const e of events) {
+            expect({ stage: e.status, nextDeadline: e.nextDeadline, sla: e.sla }).toEqual(listed);
+          }
         }
       }),
       { numRuns: 400 },
