@@ -6,6 +6,7 @@ import { loadMasterKey } from '../stores/master-key.js';
 import { encryptionCodec } from '../stores/payload-codec.js';
 import { buildDeps } from './deps.js';
 import { buildApp } from './server.js';
+import { ApplicationIndex } from '../readside/application-index.js';
 import { ProjectionStore, runProjector } from '../readside/projector.js';
 
 const config = loadConfig();
@@ -19,12 +20,15 @@ const client = new Client({
 // The read side runs beside the API that serves it: a durable consumer, so a restart resumes.
 const projections = await ProjectionStore.open(nats, 'projections');
 const projector = await runProjector(nats, projections);
-const { app } = await buildApp({ ...buildDeps(config, nats, client), projections, logger: true });
+// Lists and figures answered from memory, kept current by watching the projections.
+const index = await ApplicationIndex.open(projections.kv);
+const { app } = await buildApp({ ...buildDeps(config, nats, client), projections, index, logger: true });
 await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
 const stop = async () => {
   await app.close();
   await projector.stop();
+  index.stop();
   await nats.close();
   await connection.close();
   process.exit(0);

@@ -133,7 +133,7 @@ export interface Figures {
 
 const DAY = 86_400_000;
 
-export function figures(records: ApplicationRecord[]): Figures {
+export function figures(records: readonly Omit<ApplicationRecord, 'timeline'>[]): Figures {
   const count = (into: Partial<Record<ApplicationStatus, number>>, s: ApplicationStatus) =>
     (into[s] = (into[s] ?? 0) + 1);
   const out: Figures = {

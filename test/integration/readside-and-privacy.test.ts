@@ -14,7 +14,9 @@ import { kvExamSeats } from '../../activities/exam-booking.js';
 import { EVENT_STREAM } from '../../schemas/events.js';
 import { ProjectionStore, rebuild, runProjector } from '../../readside/projector.js';
 import { buildApp } from '../../api/server.js';
-import { figures } from '../../readside/projection.js';
+import { ApplicationIndex } from '../../readside/application-index.js';
+import { figures, type ApplicationRecord } from '../../readside/projection.js';
+import { kvToken } from '../../stores/kv.js';
 import { eventually } from '../helpers/application-harness.js';
 import { candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
 import { realStack } from '../helpers/stack.js';
@@ -22,7 +24,7 @@ import { realStack } from '../helpers/stack.js';
 let stack: Awaited<ReturnType<typeof realStack>>;
 const run = `${process.pid}${Date.now() % 100000}`;
 const positionId = `RS${run}`;
-const [hired, rejected] = [`rs${run}h`, `rs${run}r`];
+const [hired, rejected, waiting] = [`rs${run}h`, `rs${run}r`, `rs${run}w`];
 
 beforeAll(async () => {
   stack = await realStack();
@@ -107,6 +109,9 @@ describe('read side', () => {
     }
     await transition(b, recruiter({ type: 'screen', decision: 'reject', notes: 'profile' }));
     await Promise.all([a.result(), b.result()]);
+    // One left waiting on its clocks: the lists must show its next deadline.
+    const c = await apply(waiting, 'Waiting Candidate', 'cv of the waiting one');
+    await transition(c, recruiter({ type: 'screen', decision: 'shortlist' }));
 
     // A projector that fails on the first delivery of every third message, as a crash before the ack would.
     const live = await ProjectionStore.open(stack.nats, `proj_live_${run}`);
@@ -122,8 +127,11 @@ describe('read side', () => {
     });
     const ids = [a.workflowId, b.workflowId];
     await eventually(
-      async () => Promise.all(ids.map((id) => live.application(id))),
-      (records) => records[0]?.status === 'accepted' && records[1]?.status === 'rejected',
+      async () => Promise.all([...ids, c.workflowId].map((id) => live.application(id))),
+      (records) =>
+        records[0]?.status === 'accepted' &&
+        records[1]?.status === 'rejected' &&
+        records[2]?.status === 'screened',
       30_000,
     );
     await projector.stop();
@@ -176,6 +184,51 @@ describe('read side', () => {
     expect(answered.source).toBe('read-side');
     expect(answered.byStage).toEqual(figures(all).byStage);
     expect(answered.byStage.accepted).toBeGreaterThanOrEqual(1);
+
+    // The lists from the read side say what visibility says: stage, next deadline, service level.
+    const index = await ApplicationIndex.open(live.kv);
+    const { app: fromIndex } = await buildApp({ ...stack.api, projections: live, index });
+    const listed = async (api: typeof app) =>
+      (
+        await api.inject({
+          method: 'GET',
+          url: `/applications?positionId=${positionId}`,
+          headers: { authorization: `Bearer ${token}` },
+        })
+      )
+        .json<{ items: ({ applicationId: string; submittedAt?: string } & Record<string, unknown>)[] }>()
+        .items.map(({ submittedAt: _, ...rest }) => rest)
+        .sort((x, y) => x.applicationId.localeCompare(y.applicationId));
+    const visible = await eventually(
+      () => listed(app),
+      (items) => items.filter((i) => i.stage !== 'submitted').length === 3,
+    );
+    expect(visible.find((i) => i.applicationId === c.workflowId)?.nextDeadline).toEqual(expect.any(String));
+    expect(await listed(fromIndex)).toEqual(visible);
+    const sources = await Promise.all(
+      [app, fromIndex].map(
+        async (api) =>
+          (
+            await api.inject({
+              method: 'GET',
+              url: '/applications',
+              headers: { authorization: `Bearer ${token}` },
+            })
+          ).json<{ source: string }>().source,
+      ),
+    );
+    expect(sources).toEqual(['visibility', 'read-side']);
+    // The figures come from the index then, and count the same.
+    const indexed = await fromIndex.inject({
+      method: 'GET',
+      url: '/figures',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(indexed.json<{ byStage: Record<string, number> }>().byStage).toEqual(
+      figures(await live.applications()).byStage,
+    );
+    index.stop();
+    await fromIndex.close();
     await app.close();
 
     const fresh = await ProjectionStore.open(stack.nats, `proj_rebuild_${run}`);
@@ -189,6 +242,81 @@ describe('read side', () => {
     expect(Object.keys(f.averageDaysInStage)).toEqual(
       expect.arrayContaining(['submitted', 'screened', 'interview', 'written_exam', 'offer']),
     );
+  });
+});
+
+describe('application index', () => {
+  const record = (id: string, at: string, extra: Partial<ApplicationRecord> = {}): ApplicationRecord => ({
+    applicationId: `application/IX${run}/${id}`,
+    positionId: `IX${run}`,
+    candidateId: id,
+    dutyStation: 'BRU',
+    status: 'submitted',
+    submittedAt: at,
+    stageSince: at,
+    timeInStageMs: {},
+    timeline: [],
+    lastStreamSeq: 1,
+    ...extra,
+  });
+  const ids = (page: { items: { candidateId: string }[] }) => page.items.map((i) => i.candidateId);
+
+  it('lists the bucket newest first, filters like visibility, pages, and follows every change', async () => {
+    const store = await ProjectionStore.open(stack.nats, `proj_index_${run}`);
+    const put = (r: ApplicationRecord) =>
+      store.kv.put(`application.${kvToken(r.applicationId)}`, JSON.stringify(r));
+    // An empty bucket opens at once.
+    const early = await ApplicationIndex.open(store.kv);
+    expect(early.size).toBe(0);
+    await put(
+      record('a', '2027-01-01T00:00:00.000Z', { nextDeadline: '2027-02-01T00:00:00.000Z', sla: 'ok' }),
+    );
+    await put(
+      record('b', '2027-01-02T00:00:00.000Z', { nextDeadline: '2027-03-01T00:00:00.000Z', sla: 'escalated' }),
+    );
+    // The same submission time as b: ties go by id, so pages never swap them.
+    await put(record('c', '2027-01-02T00:00:00.000Z', { status: 'rejected', nextDeadline: null }));
+    // Written before events carried the listing: no known deadline, service level read as 'ok'.
+    await put(record('d', '2026-12-01T00:00:00.000Z', { status: 'screened' }));
+    await store.kv.put(`position.IX${run}`, JSON.stringify({ positionId: `IX${run}` }));
+
+    // Opened on a filled bucket, it holds every record before it answers.
+    const index = await ApplicationIndex.open(store.kv);
+    expect(index.size).toBe(4);
+    const all = { positionId: `IX${run}` };
+    expect(ids(index.list(all, 0, 10))).toEqual(['b', 'c', 'a', 'd']);
+    expect(index.list(all, 0, 10).items[3]).toMatchObject({
+      nextDeadline: null,
+      sla: 'ok',
+      stage: 'screened',
+    });
+    expect(ids(index.list({ ...all, stage: 'screened' }, 0, 10))).toEqual(['d']);
+    expect(ids(index.list({ ...all, running: true }, 0, 10))).toEqual(['b', 'a', 'd']);
+    expect(ids(index.list({ ...all, sla: 'escalated' }, 0, 10))).toEqual(['b']);
+    expect(ids(index.list({ ...all, sla: 'ok' }, 0, 10))).toEqual(['c', 'a', 'd']);
+    expect(ids(index.list({ ...all, deadlineBefore: '2027-02-01T00:00:00.000Z' }, 0, 10))).toEqual(['a']);
+    expect(ids(index.list({ ...all, candidateId: 'c' }, 0, 10))).toEqual(['c']);
+    expect(ids(index.list({ ...all, dutyStation: 'LYO' }, 0, 10))).toEqual([]);
+    const first = index.list(all, 0, 3);
+    const second = index.list(all, 3, 3);
+    expect([ids(first), first.more, ids(second), second.more]).toEqual([['b', 'c', 'a'], true, ['d'], false]);
+    // An exact last page says no more.
+    expect(index.list(all, 2, 2).more).toBe(false);
+
+    // Changes arrive as the projector writes them: a new stage, a new record, an erasure.
+    await put(record('a', '2027-01-01T00:00:00.000Z', { status: 'screened', lastStreamSeq: 2 }));
+    await put(record('e', '2027-01-05T00:00:00.000Z'));
+    await store.kv.delete(`application.${kvToken(record('b', '').applicationId)}`);
+    for (const ix of [index, early]) {
+      await eventually(
+        () => Promise.resolve(ids(ix.list(all, 0, 10))),
+        (listed) => listed.join() === 'e,c,a,d',
+      );
+      expect(ix.get(record('a', '').applicationId)?.status).toBe('screened');
+    }
+    index.stop();
+    early.stop();
+    await store.kv.destroy();
   });
 });
 

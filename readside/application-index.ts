@@ -1,0 +1,159 @@
+import type { KV } from '@nats-io/kv';
+import { isFinal, type ApplicationSummary } from '../schemas/application.js';
+import type { ApplicationFilter } from '../schemas/search-attributes.js';
+import { ApplicationRecordSchema, type ApplicationRecord } from './projection.js';
+
+/** What the index keeps of a record: everything but the timeline, which lists never show. */
+export type IndexedApplication = Omit<ApplicationRecord, 'timeline'>;
+
+/**
+ * The read side's applications in memory, kept current by watching the projection bucket: the
+ * dashboard's lists and HR figures are answered here without a request to NATS or Temporal. Each
+ * API process holds its own (about a kilobyte per application), filled from the bucket's last
+ * values at start and then from every change the projector writes. It lags the workflows by the
+ * event lane and the projector: moments.
+ *
+ * Listing order is the newest submission first (visibility's order for running workflows), ties by
+ * id, so a page boundary does not move as applications change stage.
+ */
+export class ApplicationIndex {
+  private readonly byId = new Map<string, IndexedApplication>();
+  /** Ids, newest submission first; a submission time never changes, so an id keeps its place. */
+  private readonly order: string[] = [];
+  /** Bucket key to application id: a deletion names the key only. */
+  private readonly idByKey = new Map<string, string>();
+
+  private constructor(private readonly stop_: () => void) {}
+
+  /** Opens the index and resolves once it holds every application the bucket held at the start. */
+  static async open(
+    kv: KV,
+    onError: (err: unknown, key: string) => void = (err, key) =>
+      console.error(`application index: record ${key} skipped:`, err),
+  ): Promise<ApplicationIndex> {
+    // The last revision at the start: once the watch has delivered it (or reports nothing pending)
+    // the index holds everything written before it opened.
+    const last = (await kv.status()).streamInfo.state.last_seq;
+    const watch = await kv.watch({ key: 'application.>' });
+    const index = new ApplicationIndex(() => watch.stop());
+    let caughtUp: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (caughtUp = resolve));
+    if (last === 0) caughtUp();
+    void (async () => {
+      for await (const e of watch) {
+        try {
+          if (e.operation === 'PUT' && e.value.length > 0) {
+            const { timeline: _, ...rest } = ApplicationRecordSchema.parse(e.json());
+            index.put(e.key, rest);
+          } else {
+            // An erased candidate's application: its key is deleted, and it leaves every list.
+            index.remove(e.key);
+          }
+        } catch (err) {
+          // Records hold ids and facts only (projection.ts): the key may be logged.
+          onError(err, e.key);
+        }
+        if (e.revision >= last || e.delta === 0) caughtUp();
+      }
+    })();
+    // No application key at all while positions have some: nothing is delivered. The pending count
+    // of a watcher is then zero from the start.
+    await Promise.race([ready, noApplicationKeys(kv).then((none) => none && caughtUp())]);
+    await ready;
+    return index;
+  }
+
+  stop(): void {
+    this.stop_();
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(applicationId: string): IndexedApplication | undefined {
+    return this.byId.get(applicationId);
+  }
+
+  all(): IndexedApplication[] {
+    return [...this.byId.values()];
+  }
+
+  /** One page of the applications the filter selects, and whether more follow. */
+  list(
+    filter: ApplicationFilter,
+    skip: number,
+    limit: number,
+  ): { items: ApplicationSummary[]; more: boolean } {
+    const before = filter.deadlineBefore ? Date.parse(filter.deadlineBefore) : undefined;
+    const items: ApplicationSummary[] = [];
+    let matched = 0;
+    for (const id of this.order) {
+      const a = this.byId.get(id)!;
+      if (filter.candidateId && a.candidateId !== filter.candidateId) continue;
+      if (filter.positionId && a.positionId !== filter.positionId) continue;
+      if (filter.stage && a.status !== filter.stage) continue;
+      if (filter.dutyStation && a.dutyStation !== filter.dutyStation) continue;
+      if (filter.sla && (a.sla ?? 'ok') !== filter.sla) continue;
+      if (filter.running && isFinal(a.status)) continue;
+      // An application with no running clock, or one not known yet, has no deadline to be due.
+      if (before !== undefined && !(a.nextDeadline && Date.parse(a.nextDeadline) <= before)) continue;
+      if (matched++ < skip) continue;
+      if (items.length === limit) return { items, more: true };
+      items.push(summary(a));
+    }
+    return { items, more: false };
+  }
+
+  private put(key: string, a: IndexedApplication): void {
+    if (!this.byId.has(a.applicationId)) this.order.splice(this.place(a), 0, a.applicationId);
+    this.byId.set(a.applicationId, a);
+    this.idByKey.set(key, a.applicationId);
+  }
+
+  private remove(key: string): void {
+    const id = this.idByKey.get(key);
+    if (id === undefined) return;
+    this.idByKey.delete(key);
+    this.byId.delete(id);
+    this.order.splice(this.order.indexOf(id), 1);
+  }
+
+  /** Where a new id goes in `order`: binary search on (submittedAt descending, id ascending). */
+  private place(a: IndexedApplication): number {
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const b = this.byId.get(this.order[mid]!)!;
+      const after =
+        b.submittedAt > a.submittedAt ||
+        (b.submittedAt === a.submittedAt && b.applicationId < a.applicationId);
+      if (after) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+function summary(a: IndexedApplication): ApplicationSummary {
+  return {
+    applicationId: a.applicationId,
+    stage: a.status,
+    positionId: a.positionId,
+    candidateId: a.candidateId,
+    dutyStation: a.dutyStation,
+    nextDeadline: a.nextDeadline ?? null,
+    sla: a.sla ?? 'ok',
+    submittedAt: a.submittedAt,
+  };
+}
+
+async function noApplicationKeys(kv: KV): Promise<boolean> {
+  const keys = await kv.keys('application.>');
+  for await (const _ of keys) {
+    keys.stop();
+    return false;
+  }
+  return true;
+}
