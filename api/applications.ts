@@ -11,7 +11,7 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
+import { TypedSearchAttributes } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import {
   ApplicationInputSchema,
@@ -29,10 +29,8 @@ import {
 import {
   applicationWorkflow,
   getApplicationQuery,
-  searchAttributesOf,
   transitionUpdate,
 } from '../workflows/application-workflow.js';
-import { start as firstStep } from '../workflows/pipeline.js';
 
 export type ApplicationHandle = WorkflowHandle<typeof applicationWorkflow>;
 
@@ -58,11 +56,9 @@ export async function startApplication(
       // A random id, not personal data: lets a candidate list their own applications.
       { key: CandidateIdAttribute, value: input.candidateId },
       { key: DutyStationAttribute, value: input.position.dutyStation },
-      // Stage, next deadline and service level as the workflow's first step leaves them: listed
-      // right away, and the workflow has nothing to upsert at its start (workflows/generation.ts).
-      ...searchAttributesOf(firstStep(input).state).filter(
-        (pair): pair is SearchAttributePair => pair.value !== null,
-      ),
+      // Nothing that changes: stage, next deadline and service level are listed by the read side
+      // from the events (readside/application-index.ts). A worker still on the lean generation
+      // writes them at its first step (workflows/generation.ts).
     ]),
   });
 }

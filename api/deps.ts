@@ -14,8 +14,11 @@ import { loadReferenceData } from '../stores/reference-data.js';
 import { kvTokenStore } from '../stores/tokens.js';
 import type { ApiDeps } from './server.js';
 
+/** Everything the API needs but the read side, which its process runs (readside/projector.ts). */
+export type BaseDeps = Omit<ApiDeps, 'projections' | 'index'>;
+
 /** The API's real dependencies, built from the configuration and the NATS resources. */
-export function buildDeps(config: Config, nats: NatsResources, client: Client): ApiDeps {
+export function buildDeps(config: Config, nats: NatsResources, client: Client): BaseDeps {
   const masterKey = loadMasterKey(config);
   const keys = kvKeyStore(nats.candidateKeys, masterKey);
   const candidates = kvCandidateStore(nats.candidates, keys);

@@ -18,6 +18,7 @@ import {
   type PositionRecord,
 } from './projection.js';
 import { isCasConflict, kvToken } from '../stores/kv.js';
+import { ApplicationIndex } from './application-index.js';
 
 /** Projections in a NATS key-value bucket, one key per application and per position. */
 export class ProjectionStore {
@@ -170,4 +171,31 @@ export async function rebuild(nats: NatsResources, store: ProjectionStore): Prom
   }
   await messages.close();
   return seq;
+}
+
+export interface ReadSide {
+  projections: ProjectionStore;
+  index: ApplicationIndex;
+  stop(): Promise<void>;
+}
+
+/**
+ * The read side as an API process runs it: the projector keeping the bucket, and the index the
+ * lists and figures are answered from, opened once it holds what the bucket held.
+ */
+export async function startReadSide(
+  nats: NatsResources,
+  opts: { bucket?: string; durable?: string } = {},
+): Promise<ReadSide> {
+  const projections = await ProjectionStore.open(nats, opts.bucket ?? 'projections');
+  const projector = await runProjector(nats, projections, { durable: opts.durable });
+  const index = await ApplicationIndex.open(projections.kv);
+  return {
+    projections,
+    index,
+    async stop() {
+      index.stop();
+      await projector.stop();
+    },
+  };
 }

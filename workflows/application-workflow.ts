@@ -39,7 +39,7 @@ import {
 import { NextDeadlineAttribute, SlaStatusAttribute, StageAttribute } from '../schemas/search-attributes.js';
 import { now } from './clock.js';
 import { ChainedEffectLanes, effectLanes } from './effects.js';
-import { generation, upsertAttributes } from './generation.js';
+import { generation, isAtLeast, upsertAttributes } from './generation.js';
 import * as pipeline from './pipeline.js';
 
 /**
@@ -83,7 +83,9 @@ export async function applicationWorkflow(
   const commit = (outcome: pipeline.Outcome): void => {
     state = outcome.state;
     for (const effect of outcome.effects) effects.push(effect);
-    upsertAttributes(gen, searchAttributesOf(state));
+    // Since the quiet generation the lists come from the read side, which the step's events
+    // update: no visibility write per step (generation.ts).
+    if (gen !== 'quiet') upsertAttributes(gen, searchAttributesOf(state));
   };
   const fail = (what: string): void => commit(pipeline.recordEffectFailure(state, what, now()));
   const view = (s: ApplicationState): ApplicationView => ({
@@ -126,7 +128,7 @@ export async function applicationWorkflow(
       // so an application accepted under older code replays without the email it never sent.
       // The lean generation came after it: it always sends the email, and records no marker.
       const hrOnboarding =
-        req.command.type === 'accept_offer' && (gen === 'lean' || patched(HR_ONBOARDING_PATCH));
+        req.command.type === 'accept_offer' && (isAtLeast(gen, 'lean') || patched(HR_ONBOARDING_PATCH));
       commit(pipeline.apply(state, req, now(), undefined, { hrOnboarding }));
       return answer(since);
     }
@@ -208,8 +210,8 @@ export async function applicationWorkflow(
 // ---- Helpers
 
 /**
- * What the dashboard lists and filters applications by, as the state has it. The API sets the
- * same at the start, so a new application's first step upserts nothing (generation.ts).
+ * What the dashboards of the older generations list and filter applications by, as the state has
+ * it, in visibility. The quiet generation writes none of it: the read side lists from the events.
  */
 export function searchAttributesOf(state: ApplicationState): SearchAttributeUpdatePair[] {
   const { stage, nextDeadline, sla } = pipeline.listing(state);

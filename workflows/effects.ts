@@ -65,7 +65,7 @@ export class SettledEffectLanes implements Effects {
   onFailure: (what: string) => void = () => undefined;
 
   /** `settled`: the code of the histories recorded under EFFECTS_SETTLED_PATCH, kept as it ran. */
-  constructor(private readonly gen: 'settled' | 'lean') {}
+  constructor(private readonly gen: Exclude<Generation, 'chained'>) {}
 
   push(effect: Effect): void {
     this.queued[laneOf(effect)].push(effect);

@@ -4,6 +4,11 @@
  * the commands a run writes is a generation, chosen once, first thing in the workflow, by patch
  * markers (README, "Changing the workflow safely"). Newest first:
  *
+ * - `quiet`: the application workflow writes no search attribute at its steps. Lists and filters
+ *   come from the read side (every event carries the application's listing: pipeline.listing),
+ *   so the visibility write each step cost the server goes. Visibility keeps what never changes
+ *   (position, candidate, duty station: set at the start) and the execution status. The position
+ *   workflow runs as in `lean`.
  * - `lean`: one wait per effect dispatch instead of two, search attributes upserted only when
  *   their value changes, the HR onboarding email without a patch of its own. Each upsert is a
  *   visibility write on the server: about 8 ms of its CPU per application step on the embedded
@@ -14,17 +19,25 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 
+export const QUIET_STEPS_PATCH = 'quiet-steps-2026-11';
 export const LEAN_STEPS_PATCH = 'lean-steps-2026-11';
 /** The settled generation's marker (effects.ts, SettledEffectLanes), in the histories recorded under it. */
 export const EFFECTS_SETTLED_PATCH = 'effects-start-when-settled-2026-11';
 
-export type Generation = 'chained' | 'settled' | 'lean';
+const GENERATIONS = ['chained', 'settled', 'lean', 'quiet'] as const;
+export type Generation = (typeof GENERATIONS)[number];
+
+/** True when `gen` is `since` or came after it: it keeps what `since` changed. */
+export function isAtLeast(gen: Generation, since: Generation): boolean {
+  return GENERATIONS.indexOf(gen) >= GENERATIONS.indexOf(since);
+}
 
 /**
  * Call once, first thing in the workflow, so the marker sits at the same point in every new
  * history. A new run records the newest marker only; a replay finds the marker its history has.
  */
 export function generation(): Generation {
+  if (patched(QUIET_STEPS_PATCH)) return 'quiet';
   if (patched(LEAN_STEPS_PATCH)) return 'lean';
   return patched(EFFECTS_SETTLED_PATCH) ? 'settled' : 'chained';
 }
@@ -35,7 +48,7 @@ export function generation(): Generation {
  * attribute at every step: they keep doing so, or their histories would not replay.
  */
 export function upsertAttributes(gen: Generation, updates: SearchAttributeUpdatePair[]): void {
-  if (gen !== 'lean') {
+  if (!isAtLeast(gen, 'lean')) {
     upsertSearchAttributes(updates);
     return;
   }

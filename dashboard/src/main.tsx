@@ -137,7 +137,7 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
   const [figures, setFigures] = useState<{
     byStage: Record<string, number>;
     timeToHireDays: Record<string, { hires: number; averageDays: number }>;
-    readSide: { averageDaysInStage: Record<string, number> } | null;
+    averageDaysInStage: Record<string, number>;
   }>();
   const [error, setError] = useState('');
 
@@ -246,7 +246,7 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
           <h3>Average days in stage</h3>
           <table>
             <tbody>
-              {Object.entries(figures?.readSide?.averageDaysInStage ?? {}).map(([stage, days]) => (
+              {Object.entries(figures?.averageDaysInStage ?? {}).map(([stage, days]) => (
                 <tr key={stage}>
                   <td>{label(stage)}</td>
                   <td>{days.toFixed(1)} days</td>

@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDeps } from '../../api/deps.js';
 import { buildApp, type RouteInfo } from '../../api/server.js';
 import type { ApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
@@ -24,7 +23,7 @@ const run = `${process.pid}${Date.now() % 100000}`;
 beforeAll(async () => {
   smtp = await startSmtpServer();
   stack = await realStack({ smtpUrl: smtp.url });
-  const deps = buildDeps(stack.config, stack.nats, stack.client);
+  const deps = stack.api;
   ({ app, routes } = await buildApp(deps));
   for (const role of ['recruiter', 'hr', 'admin'] as const)
     tokens[role] = await deps.tokens.issue(role, `${role}-1`);
@@ -236,7 +235,7 @@ describe('a candidate and a recruiter through the API', () => {
   });
 
   it('never shows internals on a 500', async () => {
-    const deps = buildDeps(stack.config, stack.nats, stack.client);
+    const deps = stack.api;
     const broken = {
       ...deps,
       client: {
@@ -250,7 +249,8 @@ describe('a candidate and a recruiter through the API', () => {
       } as unknown as typeof stack.client,
     };
     const { app: brokenApp } = await buildApp(broken);
-    const res = await brokenApp.inject({ method: 'GET', url: '/applications', headers: auth(tokens.hr) });
+    // The positions list asks visibility (applications are listed from the read side).
+    const res = await brokenApp.inject({ method: 'GET', url: '/positions', headers: auth(tokens.hr) });
     await brokenApp.close();
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret');

@@ -7,7 +7,12 @@ import { directory } from '../../activities/directory.js';
 import { connectNats, type NatsResources } from '../../activities/nats.js';
 import { ConfigSchema, type Config } from '../../schemas/config.js';
 import { createHiringWorker } from '../../workers/worker.js';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { buildDeps } from '../../api/deps.js';
+import type { ApiDeps } from '../../api/server.js';
+import { startReadSide } from '../../readside/projector.js';
+import { EVENT_STREAM } from '../../schemas/events.js';
+import { kvToken } from '../../stores/kv.js';
 import { submitApplication, type SubmissionDeps } from '../../api/submissions.js';
 import type { ProfilePatch } from '../../schemas/candidate.js';
 import type { PositionDraftInput } from '../../schemas/position.js';
@@ -66,8 +71,17 @@ export async function realStack(
     workerOptions: { workflowBundle: await workflowBundle() },
   });
   const running = hiring.worker.run();
-  // The API's own dependencies, so tests use the stores exactly as the API does.
-  const api = buildDeps(config, nats, client);
+  // The API's own dependencies, so tests use the stores exactly as the API does, and a read side
+  // of the stack's own (bucket and projector), as the API process runs one.
+  const readSide = await startReadSide(nats, {
+    bucket: `projections_${kvToken(taskQueue)}`,
+    durable: `projector_${kvToken(taskQueue)}`,
+  });
+  const api: ApiDeps = {
+    ...buildDeps(config, nats, client),
+    projections: readSide.projections,
+    index: readSide.index,
+  };
   const { keys, candidates, documents, reference } = api;
   const submissionDeps: SubmissionDeps = {
     client,
@@ -157,6 +171,13 @@ export async function realStack(
     taskQueue,
     dataDir,
     async stop() {
+      await readSide.stop();
+      await readSide.projections.kv.destroy();
+      await (
+        await jetstreamManager(nats.nc)
+      ).consumers
+        .delete(EVENT_STREAM, `projector_${kvToken(taskQueue)}`)
+        .catch(() => undefined);
       api.mailer.close();
       hiring.worker.shutdown();
       await running;

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HR_ONBOARDING_PATCH } from '../../workflows/application-workflow.js';
-import { EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH } from '../../workflows/generation.js';
+import { EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH, QUIET_STEPS_PATCH } from '../../workflows/generation.js';
 import { workflowBundle } from '../helpers/temporal.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
@@ -58,7 +58,9 @@ describe('recorded histories replay on the current workflow code', () => {
   it('has each generation marked by its own patch only: all of them replay (see generation.ts)', () => {
     const lanes = files.filter((f) => !f.startsWith('retention-'));
     const markers = (f: string) =>
-      [EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH].filter((patch) => payloads(f).includes(patch));
+      [EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH, QUIET_STEPS_PATCH].filter((patch) =>
+        payloads(f).includes(patch),
+      );
     const of = (suffix: string) => lanes.filter((f) => f.endsWith(suffix));
     // Every path through the application and the position workflows, recorded again under each patch.
     expect(of('.settled-effects.json').length).toBeGreaterThanOrEqual(13);
@@ -67,7 +69,9 @@ describe('recorded histories replay on the current workflow code', () => {
       new Set([EFFECTS_SETTLED_PATCH]),
     );
     expect(new Set(of('.lean-steps.json').map(markers).map(String))).toEqual(new Set([LEAN_STEPS_PATCH]));
-    const first = lanes.filter((f) => !/\.(settled-effects|lean-steps)\.json$/.test(f));
+    expect(of('.quiet-steps.json').length).toBeGreaterThanOrEqual(13);
+    expect(new Set(of('.quiet-steps.json').map(markers).map(String))).toEqual(new Set([QUIET_STEPS_PATCH]));
+    const first = lanes.filter((f) => !/\.(settled-effects|lean-steps|quiet-steps)\.json$/.test(f));
     expect(first.filter((f) => markers(f).length > 0)).toEqual([]);
   });
 
@@ -75,6 +79,27 @@ describe('recorded histories replay on the current workflow code', () => {
     const lean = payloads('accepted-with-hr-onboarding.lean-steps.json');
     expect(lean).toContain('onboarding_request');
     expect(lean).not.toContain(HR_ONBOARDING_PATCH);
+  });
+
+  it('writes no search attribute at an application step in the quiet generation, where the lean one did', () => {
+    /** The search attributes each upsert of a history names. */
+    const upserts = (file: string) =>
+      (
+        JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+          events: {
+            upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes: { indexedFields: object } };
+          }[];
+        }
+      ).events.flatMap((e) =>
+        Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes.indexedFields ?? {}),
+      );
+    const applications = files.filter((f) => f.endsWith('.quiet-steps.json') && !f.startsWith('position-'));
+    expect(applications.length).toBeGreaterThanOrEqual(12);
+    for (const f of applications) {
+      // Only the one the SDK writes with the patch marker (each run records its generation).
+      expect(new Set(upserts(f)), f).toEqual(new Set(['TemporalChangeVersion']));
+      expect(upserts(f.replace('.quiet-steps.', '.lean-steps.'))).toContain('Stage');
+    }
   });
 
   it('replays every one of them', async () => {
