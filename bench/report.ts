@@ -94,7 +94,13 @@ export interface BenchResult {
     perApplication: { applications: number; workerKiB: number; serverKiB: number }[];
     start: Latency;
   };
-  dashboard?: { list: Latency; count: Latency; pipelineUnderLoad: PipelineFigures };
+  dashboard?: {
+    list: Latency;
+    count: Latency;
+    pipelineUnderLoad: PipelineFigures;
+    /** Seconds from the API's start until its read side held every parked application. */
+    readSideCatchUpSeconds?: number;
+  };
 }
 
 const ms = (l: Latency) => `${l.p50} / ${l.p95} / ${l.p99}`;
@@ -184,6 +190,12 @@ export function renderMarkdown(r: BenchResult): string {
       `| list by position (GET /applications?positionId=…&limit=200) | ${d.list.count} | ${d.list.p50} | ${d.list.p95} | ${d.list.p99} |`,
       `| counts by stage (GET /figures) | ${d.count.count} | ${d.count.p50} | ${d.count.p95} | ${d.count.p99} |`,
       '',
+      ...(d.readSideCatchUpSeconds === undefined
+        ? []
+        : [
+            `Timed once the API's read side, started with it, held every parked application (${d.readSideCatchUpSeconds} s after its start).`,
+            '',
+          ]),
     );
   }
   return out.join('\n');

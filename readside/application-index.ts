@@ -1,7 +1,20 @@
 import type { KV } from '@nats-io/kv';
-import { isFinal, type ApplicationSummary } from '../schemas/application.js';
-import type { ApplicationFilter } from '../schemas/search-attributes.js';
+import {
+  isFinal,
+  type ApplicationStatus,
+  type ApplicationSummary,
+  type SlaStatus,
+} from '../schemas/application.js';
+import type { VisibilityFilter } from '../schemas/search-attributes.js';
 import { ApplicationRecordSchema, type ApplicationRecord } from './projection.js';
+
+/** What the lists select by: visibility's filters, and what changes with every step. */
+export interface ApplicationFilter extends VisibilityFilter {
+  stage?: ApplicationStatus;
+  /** An instant: applications whose next deadline falls at or before it. */
+  deadlineBefore?: string;
+  sla?: SlaStatus;
+}
 
 /** What the index keeps of a record: everything but the timeline, which lists never show. */
 export type IndexedApplication = Omit<ApplicationRecord, 'timeline'>;

@@ -277,7 +277,7 @@ export const APPLICATION_TASK_QUEUE = 'hiring-applications';
 export const SlaStatusSchema = z.enum(['ok', 'reminded', 'escalated']);
 export type SlaStatus = z.infer<typeof SlaStatusSchema>;
 
-/** One application in a list: what visibility holds for it, no query to the workflow. */
+/** One application in a list: what the read side holds for it (readside/), no query to the workflow. */
 export const ApplicationSummarySchema = z.object({
   applicationId: z.string(),
   stage: ApplicationStatusSchema,

@@ -1,9 +1,14 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /**
- * Search attributes: what dashboards list and count by, through Temporal visibility, without querying
- * every workflow. Values are stored in clear on the server, so none of them is personal data.
- * Every key must be registered with the server before a workflow writes it (see workers/servers.ts).
+ * Search attributes: what Temporal visibility finds workflows by, without querying each one. Values
+ * are stored in clear on the server, so none of them is personal data. Every key must be registered
+ * with the server before a workflow writes it (see workers/servers.ts).
+ *
+ * Applications carry the ones that never change (position, candidate, duty station), set at the
+ * start; the workflow's steps write none since the quiet generation (workflows/generation.ts), and
+ * the lists by stage, deadline and service level come from the read side. Stage, NextDeadline and
+ * SlaStatus stay registered: applications of the older generations still write them.
  */
 export const StageAttribute = defineSearchAttributeKey('Stage', SearchAttributeType.KEYWORD);
 export const PositionIdAttribute = defineSearchAttributeKey('PositionId', SearchAttributeType.KEYWORD);
@@ -30,14 +35,15 @@ export const SEARCH_ATTRIBUTES = [
   SlaStatusAttribute,
 ];
 
-export interface ApplicationFilter {
+/**
+ * What visibility can find applications by, truthfully for every generation: the attributes that
+ * never change, and whether the run is still open. The lists by stage, deadline or service level
+ * come from the read side (readside/application-index.ts, ApplicationFilter).
+ */
+export interface VisibilityFilter {
   candidateId?: string;
   positionId?: string;
-  stage?: string;
   dutyStation?: string;
-  /** An instant: applications whose next deadline falls at or before it. */
-  deadlineBefore?: string;
-  sla?: string;
   /** Only applications still in progress. */
   running?: boolean;
 }
@@ -46,16 +52,12 @@ export interface ApplicationFilter {
  * The visibility query for applications, built in one place: every value is quoted here, with
  * quotes stripped, so no caller can break out of the query whatever id it passes.
  */
-export function applicationsQuery(f: ApplicationFilter = {}): string {
+export function applicationsQuery(f: VisibilityFilter = {}): string {
   const q = (v: string) => `'${v.replaceAll("'", '')}'`;
   const clauses = [`WorkflowType = 'applicationWorkflow'`];
   if (f.candidateId) clauses.push(`${CandidateIdAttribute.name} = ${q(f.candidateId)}`);
   if (f.positionId) clauses.push(`${PositionIdAttribute.name} = ${q(f.positionId)}`);
-  if (f.stage) clauses.push(`${StageAttribute.name} = ${q(f.stage)}`);
   if (f.dutyStation) clauses.push(`${DutyStationAttribute.name} = ${q(f.dutyStation)}`);
-  if (f.deadlineBefore)
-    clauses.push(`${NextDeadlineAttribute.name} <= ${q(new Date(f.deadlineBefore).toISOString())}`);
-  if (f.sla) clauses.push(`${SlaStatusAttribute.name} = ${q(f.sla)}`);
   if (f.running) clauses.push(`ExecutionStatus = 'Running'`);
   return clauses.join(' AND ');
 }
