@@ -432,12 +432,11 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
 
   // ---- Timelines from the read side (built from the event stream)
 
-  const readSide = () => deps.projections;
   r.get(
     '/applications/:positionId/:candidateId/events',
     { config: { access: STAFF }, schema: { params: AppParams } },
     async (req) => {
-      const record = await readSide().application(
+      const record = await deps.projections.application(
         applicationWorkflowId(req.params.positionId, req.params.candidateId),
       );
       if (!record) throw new HttpError(404, 'no events for this application yet');
@@ -448,7 +447,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     '/positions/:positionId/events',
     { config: { access: STAFF }, schema: { params: z.object({ positionId: Id }) } },
     async (req) => {
-      const record = await readSide().position(req.params.positionId);
+      const record = await deps.projections.position(req.params.positionId);
       if (!record) throw new HttpError(404, 'no events for this position yet');
       return record;
     },

@@ -25,6 +25,7 @@ import {
 import { directory } from '../../activities/directory.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
 import { connectNats, type NatsResources } from '../../activities/nats.js';
+import { startReadSide } from '../../readside/projector.js';
 import { ConfigSchema } from '../../schemas/config.js';
 import { EVENT_STREAM, type DomainEvent } from '../../schemas/events.js';
 import { freePort, startNatsServer, type ServerHandle } from '../../scripts/servers.js';
@@ -270,10 +271,18 @@ describe('faults', () => {
   }, 1_200_000);
 
   it('goes on while NATS is down, and publishes every event once when it is back', async () => {
+    // The API's read side on this NATS: it must follow the events again once the server is back.
+    const readSide = await startReadSide(nats, { bucket: 'projections_outage', durable: 'projector_outage' });
+    const listed = (id: string) => Promise.resolve(readSide.index.get(id)?.status);
     const { handle } = await newApplication(100);
     await eventually(
       () => getApplication(handle),
       (v) => v.pendingEffects === 0,
+      30_000,
+    );
+    await eventually(
+      () => listed(handle.workflowId),
+      (status) => status === 'submitted',
       30_000,
     );
     await natsServer.stop();
@@ -293,5 +302,12 @@ describe('faults', () => {
       'application.screened',
     ]);
     expect(outboxFor(handle.workflowId)).toEqual(['acknowledgement', 'shortlisted']);
+    // The projector and the index's watch came back with the server: the list shows the new stage.
+    await eventually(
+      () => listed(handle.workflowId),
+      (status) => status === 'screened',
+      60_000,
+    );
+    await readSide.stop();
   }, 180_000);
 });
