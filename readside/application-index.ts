@@ -1,3 +1,4 @@
+import { DeliverPolicy } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import {
   isFinal,
@@ -7,6 +8,7 @@ import {
 } from '../schemas/application.js';
 import type { VisibilityFilter } from '../schemas/search-attributes.js';
 import { ApplicationRecordSchema, type ApplicationRecord } from './projection.js';
+import type { ProjectionStore } from './projector.js';
 
 /** What the lists select by: visibility's filters, and what changes with every step. */
 export interface ApplicationFilter extends VisibilityFilter {
@@ -20,7 +22,7 @@ export interface ApplicationFilter extends VisibilityFilter {
 export type IndexedApplication = Omit<ApplicationRecord, 'timeline'>;
 
 /**
- * The read side's applications in memory, kept current by watching the projection bucket: the
+ * The read side's applications in memory, kept current by following the projection bucket: the
  * dashboard's lists and HR figures are answered here without a request to NATS or Temporal. Each
  * API process holds its own (about 510 bytes of heap per application: bench/index-memory.ts), filled from the bucket's last
  * values at start and then from every change the projector writes. It lags the workflows by the
@@ -40,38 +42,48 @@ export class ApplicationIndex {
 
   /** Opens the index and resolves once it holds every application the bucket held at the start. */
   static async open(
-    kv: KV,
+    store: Pick<ProjectionStore, 'kv' | 'js' | 'bucket'>,
     onError: (err: unknown, key: string) => void = (err, key) =>
       console.error(`application index: record ${key} skipped:`, err),
   ): Promise<ApplicationIndex> {
-    // The last revision at the start: once the watch has delivered it (or reports nothing pending)
-    // the index holds everything written before it opened.
-    const last = (await kv.status()).streamInfo.state.last_seq;
-    const watch = await kv.watch({ key: 'application.>' });
-    const index = new ApplicationIndex(() => watch.stop());
+    // The last revision at the start: once it is delivered (or nothing more is pending) the index
+    // holds everything written before it opened.
+    const last = (await store.kv.status()).streamInfo.state.last_seq;
+    // The bucket's stream read by an ordered consumer: the last value of each key, then every
+    // change. Not the key-value watch: a watch whose consumer the server lost (deleted by an
+    // operator, say) fell silent for good, where an ordered consumer notices the missing heartbeats
+    // and is recreated from where it was (the index test deletes it).
+    const prefix = `$KV.${store.bucket}.`;
+    const consumer = await store.js.consumers.get(`KV_${store.bucket}`, {
+      filter_subjects: [`${prefix}application.>`],
+      deliver_policy: DeliverPolicy.LastPerSubject,
+    });
+    const messages = await consumer.consume();
+    const index = new ApplicationIndex(() => void messages.close());
     let caughtUp: () => void = () => {};
     const ready = new Promise<void>((resolve) => (caughtUp = resolve));
     if (last === 0) caughtUp();
     void (async () => {
-      for await (const e of watch) {
+      for await (const m of messages) {
+        const key = m.subject.slice(prefix.length);
         try {
-          if (e.operation === 'PUT' && e.value.length > 0) {
-            const { timeline: _, ...rest } = ApplicationRecordSchema.parse(e.json());
-            index.put(e.key, rest);
+          if (!m.headers?.get('KV-Operation') && m.data.length > 0) {
+            const { timeline: _, ...rest } = ApplicationRecordSchema.parse(m.json());
+            index.put(key, rest);
           } else {
             // An erased candidate's application: its key is deleted, and it leaves every list.
-            index.remove(e.key);
+            index.remove(key);
           }
         } catch (err) {
           // Records hold ids and facts only (projection.ts): the key may be logged.
-          onError(err, e.key);
+          onError(err, key);
         }
-        if (e.revision >= last || e.delta === 0) caughtUp();
+        if (m.seq >= last || m.info.pending === 0) caughtUp();
       }
     })();
-    // No application key at all (the bucket holds positions only): the watch delivers nothing to
-    // wait for, so the bucket is asked whether it has any.
-    await Promise.race([ready, noApplicationKeys(kv).then((none) => none && caughtUp())]);
+    // No application key at all (the bucket holds positions only): nothing is delivered to wait
+    // for, so the bucket is asked whether it has any.
+    await Promise.race([ready, noApplicationKeys(store.kv).then((none) => none && caughtUp())]);
     await ready;
     return index;
   }

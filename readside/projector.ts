@@ -24,8 +24,8 @@ import { ApplicationIndex } from './application-index.js';
 export class ProjectionStore {
   constructor(
     readonly kv: KV,
-    private readonly js: JetStreamClient,
-    private readonly bucket: string,
+    readonly js: JetStreamClient,
+    readonly bucket: string,
   ) {}
 
   static async open(nats: NatsResources, bucket: string): Promise<ProjectionStore> {
@@ -189,7 +189,7 @@ export async function startReadSide(
 ): Promise<ReadSide> {
   const projections = await ProjectionStore.open(nats, opts.bucket ?? 'projections');
   const projector = await runProjector(nats, projections, { durable: opts.durable });
-  const index = await ApplicationIndex.open(projections.kv);
+  const index = await ApplicationIndex.open(projections);
   return {
     projections,
     index,

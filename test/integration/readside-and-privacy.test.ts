@@ -4,7 +4,7 @@
  * projections, and a candidate's personal data: never in clear in histories, events or stores,
  * exported on request, and unreadable everywhere once erased.
  */
-import { DeliverPolicy } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApplication, transition } from '../../api/applications.js';
 import { HttpError } from '../../api/errors.js';
@@ -152,7 +152,7 @@ describe('read side', () => {
 
     // The API serves the timelines from the read side.
     // The API's read side on these projections: the bucket, and the index its lists come from.
-    const index = await ApplicationIndex.open(live.kv);
+    const index = await ApplicationIndex.open(live);
     const { app } = await buildApp({ ...stack.api, projections: live, index });
     const token = await stack.api.tokens.issue('hr', 'hr-1');
     const get = (url: string) =>
@@ -231,7 +231,7 @@ describe('application index', () => {
     const put = (r: ApplicationRecord) =>
       store.kv.put(`application.${kvToken(r.applicationId)}`, JSON.stringify(r));
     // An empty bucket opens at once.
-    const early = await ApplicationIndex.open(store.kv);
+    const early = await ApplicationIndex.open(store);
     expect(early.size).toBe(0);
     await put(
       record('a', '2027-01-01T00:00:00.000Z', { nextDeadline: '2027-02-01T00:00:00.000Z', sla: 'ok' }),
@@ -246,7 +246,7 @@ describe('application index', () => {
     await store.kv.put(`position.IX${run}`, JSON.stringify({ positionId: `IX${run}` }));
 
     // Opened on a filled bucket, it holds every record before it answers.
-    const index = await ApplicationIndex.open(store.kv);
+    const index = await ApplicationIndex.open(store);
     expect(index.size).toBe(4);
     const all = { positionId: `IX${run}` };
     expect(ids(index.list(all, 0, 10))).toEqual(['b', 'c', 'a', 'd']);
@@ -279,10 +279,25 @@ describe('application index', () => {
       );
       expect(ix.get(record('a', '').applicationId)?.status).toBe('screened');
     }
+    // The server loses the consumers the indexes read by (an operator deleted them): they are
+    // recreated, and the next change arrives.
+    const jsm = await jetstreamManager(stack.nats.nc);
+    for await (const c of jsm.consumers.list(`KV_${store.bucket}`)) {
+      await jsm.consumers.delete(`KV_${store.bucket}`, c.name);
+    }
+    await put(record('f', '2027-01-06T00:00:00.000Z'));
+    for (const ix of [index, early]) {
+      await eventually(
+        () => Promise.resolve(ids(ix.list(all, 0, 10))),
+        (listed) => listed.join() === 'f,e,c,a,d',
+        60_000,
+      );
+    }
     index.stop();
     early.stop();
     await store.kv.destroy();
-  });
+    // A lost consumer is noticed by its missed heartbeats: about 40 s with the client's defaults.
+  }, 120_000);
 });
 
 describe('personal data', () => {
