@@ -1,11 +1,10 @@
 /**
  * What the read side's index costs an API process in memory: 10,000 application records, parsed as
- * the index parses them (timeline left out), kept in its maps with their listing order.
+ * the index parses them (timeline left out), kept in its map by bucket key with their listing order.
  *
  *   node --expose-gc --import tsx bench/index-memory.ts
  */
-import { ApplicationRecordSchema } from '../readside/projection.js';
-import { kvToken } from '../stores/kv.js';
+import { applicationKey, ApplicationRecordSchema } from '../readside/projection.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc --import tsx bench/index-memory.ts');
@@ -45,18 +44,17 @@ const heap = () => {
   return process.memoryUsage().heapUsed;
 };
 const before = heap();
-const byId = new Map<string, unknown>();
-const idByKey = new Map<string, string>();
+const byKey = new Map<string, unknown>();
 const order: string[] = [];
 for (const t of texts) {
   const { timeline: _, ...rest } = ApplicationRecordSchema.parse(JSON.parse(t));
-  byId.set(rest.applicationId, rest);
-  idByKey.set(`application.${kvToken(rest.applicationId)}`, rest.applicationId);
-  order.push(rest.applicationId);
+  // The key as the bucket's stream names it: a string of its own, as the index receives it.
+  const key = `${applicationKey(rest.applicationId)}`;
+  byKey.set(key, rest);
+  order.push(key);
 }
 const after = heap();
-if (byId.size !== N || idByKey.size !== N || order.length !== N || texts.length !== N)
-  throw new Error('records lost');
+if (byKey.size !== N || order.length !== N || texts.length !== N) throw new Error('records lost');
 console.log(
   `${N} records: ${((after - before) / 1024 / 1024).toFixed(1)} MiB of heap, ${Math.round((after - before) / N)} bytes each`,
 );

@@ -1,4 +1,3 @@
-import { DeliverPolicy } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import {
   isFinal,
@@ -7,7 +6,7 @@ import {
   type SlaStatus,
 } from '../schemas/application.js';
 import type { VisibilityFilter } from '../schemas/search-attributes.js';
-import { ApplicationRecordSchema, type ApplicationRecord } from './projection.js';
+import { applicationKey, type ApplicationRecord } from './projection.js';
 import type { ProjectionStore } from './projector.js';
 
 /** What the lists select by: visibility's filters, and what changes with every step. */
@@ -24,7 +23,7 @@ export type IndexedApplication = Omit<ApplicationRecord, 'timeline'>;
 /**
  * The read side's applications in memory, kept current by following the projection bucket: the
  * dashboard's lists and HR figures are answered here without a request to NATS or Temporal. Each
- * API process holds its own (about 510 bytes of heap per application: bench/index-memory.ts), filled from the bucket's last
+ * API process holds its own (about 470 bytes of heap per application: bench/index-memory.ts), filled from the bucket's last
  * values at start and then from every change the projector writes. It lags the workflows by the
  * event lane and the projector: moments.
  *
@@ -32,43 +31,37 @@ export type IndexedApplication = Omit<ApplicationRecord, 'timeline'>;
  * id, so a page boundary does not move as applications change stage.
  */
 export class ApplicationIndex {
-  private readonly byId = new Map<string, IndexedApplication>();
-  /** Ids, newest submission first; a submission time never changes, so an id keeps its place. */
+  /** By bucket key: a deletion names the key only. */
+  private readonly byKey = new Map<string, IndexedApplication>();
+  /** Keys, newest submission first; a submission time never changes, so a key keeps its place. */
   private readonly order: string[] = [];
-  /** Bucket key to application id: a deletion names the key only. */
-  private readonly idByKey = new Map<string, string>();
 
   private constructor(private readonly stop_: () => void) {}
 
   /** Opens the index and resolves once it holds every application the bucket held at the start. */
   static async open(
-    store: Pick<ProjectionStore, 'kv' | 'js' | 'bucket'>,
+    store: ProjectionStore,
     onError: (err: unknown, key: string) => void = (err, key) =>
       console.error(`application index: record ${key} skipped:`, err),
   ): Promise<ApplicationIndex> {
     // The last revision at the start: once it is delivered (or nothing more is pending) the index
     // holds everything written before it opened.
     const last = (await store.kv.status()).streamInfo.state.last_seq;
-    // The bucket's stream read by an ordered consumer: the last value of each key, then every
-    // change. Not the key-value watch: a watch whose consumer the server lost (deleted by an
-    // operator, say) fell silent for good, where an ordered consumer notices the missing heartbeats
-    // and is recreated from where it was (the index test deletes it).
-    const prefix = `$KV.${store.bucket}.`;
-    const consumer = await store.js.consumers.get(`KV_${store.bucket}`, {
-      filter_subjects: [`${prefix}application.>`],
-      deliver_policy: DeliverPolicy.LastPerSubject,
-    });
-    const messages = await consumer.consume();
+    // Not the key-value watch: a watch whose consumer the server lost (deleted by an operator,
+    // say) fell silent for good; the store's ordered consumer is recreated from where it was.
+    const messages = await (await store.applicationsConsumer()).consume();
     const index = new ApplicationIndex(() => void messages.close());
     let caughtUp: () => void = () => {};
     const ready = new Promise<void>((resolve) => (caughtUp = resolve));
     if (last === 0) caughtUp();
     void (async () => {
       for await (const m of messages) {
-        const key = m.subject.slice(prefix.length);
+        let key = m.subject;
         try {
-          if (!m.headers?.get('KV-Operation') && m.data.length > 0) {
-            const { timeline: _, ...rest } = ApplicationRecordSchema.parse(m.json());
+          const entry = store.entry(m);
+          key = entry.key;
+          if (entry.record) {
+            const { timeline: _, ...rest } = entry.record;
             index.put(key, rest);
           } else {
             // An erased candidate's application: its key is deleted, and it leaves every list.
@@ -93,15 +86,15 @@ export class ApplicationIndex {
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.byKey.size;
   }
 
   get(applicationId: string): IndexedApplication | undefined {
-    return this.byId.get(applicationId);
+    return this.byKey.get(applicationKey(applicationId));
   }
 
   all(): IndexedApplication[] {
-    return [...this.byId.values()];
+    return [...this.byKey.values()];
   }
 
   /** One page of the applications the filter selects, and whether more follow. */
@@ -113,8 +106,8 @@ export class ApplicationIndex {
     const before = filter.deadlineBefore ? Date.parse(filter.deadlineBefore) : undefined;
     const items: ApplicationSummary[] = [];
     let matched = 0;
-    for (const id of this.order) {
-      const a = this.byId.get(id)!;
+    for (const key of this.order) {
+      const a = this.byKey.get(key)!;
       if (filter.candidateId && a.candidateId !== filter.candidateId) continue;
       if (filter.positionId && a.positionId !== filter.positionId) continue;
       if (filter.stage && a.status !== filter.stage) continue;
@@ -131,26 +124,22 @@ export class ApplicationIndex {
   }
 
   private put(key: string, a: IndexedApplication): void {
-    if (!this.byId.has(a.applicationId)) this.order.splice(this.place(a), 0, a.applicationId);
-    this.byId.set(a.applicationId, a);
-    this.idByKey.set(key, a.applicationId);
+    if (!this.byKey.has(key)) this.order.splice(this.place(a), 0, key);
+    this.byKey.set(key, a);
   }
 
   private remove(key: string): void {
-    const id = this.idByKey.get(key);
-    if (id === undefined) return;
-    this.idByKey.delete(key);
-    this.byId.delete(id);
-    this.order.splice(this.order.indexOf(id), 1);
+    if (!this.byKey.delete(key)) return;
+    this.order.splice(this.order.indexOf(key), 1);
   }
 
-  /** Where a new id goes in `order`: binary search on (submittedAt descending, id ascending). */
+  /** Where a new key goes in `order`: binary search on (submittedAt descending, id ascending). */
   private place(a: IndexedApplication): number {
     let lo = 0;
     let hi = this.order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const b = this.byId.get(this.order[mid]!)!;
+      const b = this.byKey.get(this.order[mid]!)!;
       const after =
         b.submittedAt > a.submittedAt ||
         (b.submittedAt === a.submittedAt && b.applicationId < a.applicationId);

@@ -6,6 +6,12 @@ import {
   type ApplicationStatus,
 } from '../schemas/application.js';
 import type { DomainEvent } from '../schemas/events.js';
+import { kvToken } from '../stores/kv.js';
+
+/** An application's key in the projection bucket. */
+export function applicationKey(applicationId: string): string {
+  return `application.${kvToken(applicationId)}`;
+}
 
 /**
  * The read side's view of one application, built only from domain events. Ids and facts, no

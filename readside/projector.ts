@@ -2,6 +2,7 @@ import {
   AckPolicy,
   DeliverPolicy,
   jetstreamManager,
+  type Consumer,
   type JetStreamClient,
   type JsMsg,
 } from '@nats-io/jetstream';
@@ -10,6 +11,7 @@ import { nanos } from '@nats-io/transport-node';
 import type { NatsResources } from '../activities/nats.js';
 import { DomainEventSchema, EVENT_STREAM } from '../schemas/events.js';
 import {
+  applicationKey,
   applyApplicationEvent,
   applyPositionEvent,
   ApplicationRecordSchema,
@@ -33,7 +35,7 @@ export class ProjectionStore {
   }
 
   async application(applicationId: string): Promise<ApplicationRecord | undefined> {
-    const e = await this.kv.get(`application.${kvToken(applicationId)}`);
+    const e = await this.kv.get(applicationKey(applicationId));
     return e && e.operation === 'PUT' ? ApplicationRecordSchema.parse(e.json()) : undefined;
   }
 
@@ -48,24 +50,40 @@ export class ProjectionStore {
    * took seconds the other way (see README, Performance).
    */
   async applications(): Promise<ApplicationRecord[]> {
-    const consumer = await this.js.consumers.get(`KV_${this.bucket}`, {
-      filter_subjects: [`$KV.${this.bucket}.application.>`],
-      deliver_policy: DeliverPolicy.LastPerSubject,
-    });
+    const consumer = await this.applicationsConsumer();
     const out: ApplicationRecord[] = [];
     // An empty read side has nothing to deliver: the fetch ends when it expires.
     for (let done = false; !done;) {
       let got = 0;
       for await (const m of await consumer.fetch({ max_messages: 1000, expires: 1000 })) {
         got += 1;
-        // Deleted keys (an erased candidate's application) stay as markers without a value.
-        if (!m.headers?.get('KV-Operation') && m.data.length > 0)
-          out.push(ApplicationRecordSchema.parse(m.json()));
+        const { record } = this.entry(m);
+        if (record) out.push(record);
         if (m.info.pending === 0) done = true;
       }
       if (got === 0) done = true;
     }
     return out;
+  }
+
+  /**
+   * An ordered consumer of the bucket's application keys: the last value of each, then every
+   * change, in stream order. Ordered, so a consumer the server loses is recreated from where it
+   * was (the index test deletes it).
+   */
+  applicationsConsumer(): Promise<Consumer> {
+    return this.js.consumers.get(`KV_${this.bucket}`, {
+      filter_subjects: [`$KV.${this.bucket}.application.>`],
+      deliver_policy: DeliverPolicy.LastPerSubject,
+    });
+  }
+
+  /** A message of the bucket's stream: its key, and its record unless the key was deleted. */
+  entry(m: JsMsg): { key: string; record?: ApplicationRecord } {
+    const key = m.subject.slice(`$KV.${this.bucket}.`.length);
+    // Deleted keys (an erased candidate's application) stay as markers without a value.
+    if (m.headers?.get('KV-Operation') || m.data.length === 0) return { key };
+    return { key, record: ApplicationRecordSchema.parse(m.json()) };
   }
 
   /** Applies one stored event; idempotent by stream sequence, safe with concurrent projectors (CAS). */
@@ -74,7 +92,7 @@ export class ProjectionStore {
     for (;;) {
       const key =
         'applicationId' in event
-          ? `application.${kvToken(event.applicationId)}`
+          ? applicationKey(event.applicationId)
           : `position.${kvToken(event.positionId)}`;
       const entry = await this.kv.get(key);
       const exists = entry && entry.operation === 'PUT';

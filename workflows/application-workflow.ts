@@ -213,7 +213,7 @@ export async function applicationWorkflow(
  * What the dashboards of the older generations list and filter applications by, as the state has
  * it, in visibility. The quiet generation writes none of it: the read side lists from the events.
  */
-export function searchAttributesOf(state: ApplicationState): SearchAttributeUpdatePair[] {
+function searchAttributesOf(state: ApplicationState): SearchAttributeUpdatePair[] {
   const { stage, nextDeadline, sla } = pipeline.listing(state);
   return [
     { key: StageAttribute, value: stage },

@@ -15,8 +15,7 @@ import { EVENT_STREAM } from '../../schemas/events.js';
 import { ProjectionStore, rebuild, runProjector } from '../../readside/projector.js';
 import { buildApp } from '../../api/server.js';
 import { ApplicationIndex } from '../../readside/application-index.js';
-import { figures, type ApplicationRecord } from '../../readside/projection.js';
-import { kvToken } from '../../stores/kv.js';
+import { applicationKey, figures, type ApplicationRecord } from '../../readside/projection.js';
 import { listing } from '../../workflows/pipeline.js';
 import { eventually } from '../helpers/application-harness.js';
 import { candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
@@ -228,8 +227,7 @@ describe('application index', () => {
 
   it('lists the bucket newest first, filters like visibility, pages, and follows every change', async () => {
     const store = await ProjectionStore.open(stack.nats, `proj_index_${run}`);
-    const put = (r: ApplicationRecord) =>
-      store.kv.put(`application.${kvToken(r.applicationId)}`, JSON.stringify(r));
+    const put = (r: ApplicationRecord) => store.kv.put(applicationKey(r.applicationId), JSON.stringify(r));
     // An empty bucket opens at once.
     const early = await ApplicationIndex.open(store);
     expect(early.size).toBe(0);
@@ -271,7 +269,7 @@ describe('application index', () => {
     // Changes arrive as the projector writes them: a new stage, a new record, an erasure.
     await put(record('a', '2027-01-01T00:00:00.000Z', { status: 'screened', lastStreamSeq: 2 }));
     await put(record('e', '2027-01-05T00:00:00.000Z'));
-    await store.kv.delete(`application.${kvToken(record('b', '').applicationId)}`);
+    await store.kv.delete(applicationKey(record('b', '').applicationId));
     for (const ix of [index, early]) {
       await eventually(
         () => Promise.resolve(ids(ix.list(all, 0, 10))),
