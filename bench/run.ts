@@ -276,11 +276,17 @@ async function startChild(
     void stopAll().then(() => process.exit(1));
   });
   await new Promise<void>((resolvePromise, reject) => {
-    let buffer = '';
+    // Only until the ready line: kept for the process's life, the text (every log line of a long
+    // run) was searched again at each chunk, in this process, whose CPU counts in the figures.
+    let buffer: string | undefined = '';
     child.stdout.on('data', (chunk: Buffer) => {
       logFile.write(chunk);
+      if (buffer === undefined || !('line' in ready)) return;
       buffer += chunk.toString();
-      if ('line' in ready && buffer.includes(ready.line)) resolvePromise();
+      if (buffer.includes(ready.line)) {
+        buffer = undefined;
+        resolvePromise();
+      }
     });
     child.once('exit', (code) =>
       reject(new Error(`${name} exited with ${code}: see ${outDir}/logs/${name}.log`)),
