@@ -23,7 +23,7 @@ const { app } = await buildApp({
   ...buildDeps(config, nats, client),
   projections: readSide.projections,
   index: readSide.index,
-  logger: true,
+  logLevel: config.LOG_LEVEL,
 });
 await app.listen({ host: config.API_HOST, port: config.API_PORT });
 

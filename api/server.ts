@@ -31,6 +31,7 @@ import {
   type Role,
 } from '../schemas/application.js';
 import { AccountRequestSchema, ProfilePatchSchema } from '../schemas/candidate.js';
+import type { Config } from '../schemas/config.js';
 import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
 import { ExamSessionSchema } from '../schemas/exam.js';
 import { DocumentKindSchema, PositionCommandSchema, PositionDraftSchema } from '../schemas/position.js';
@@ -75,7 +76,8 @@ export interface ApiDeps {
   /** The read side: the projections' records (timelines) and the index the lists come from. */
   projections: ProjectionStore;
   index: ApplicationIndex;
-  logger?: boolean;
+  /** Writes pino's JSON lines from this level up (LOG_LEVEL); unset: no request log (tests). */
+  logLevel?: Config['LOG_LEVEL'];
 }
 
 /** Who may call a route: 'public', or the roles allowed. */
@@ -102,7 +104,9 @@ const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "
 
 export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; routes: RouteInfo[] }> {
   const app = Fastify({
-    logger: deps.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
+    logger: deps.logLevel
+      ? { level: deps.logLevel.toLowerCase(), redact: ['req.headers.authorization'] }
+      : false,
     bodyLimit: 11 * 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);

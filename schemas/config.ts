@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
    * weeks costs nothing; 250 is well above what a worker has in hand at once.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  /** The least severe log entries the worker and the API write (JSON lines on stdout). */
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Days a candidate's personal data is kept after their last activity, then erased. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
   /** Base64 of 32 bytes, wrapping every candidate's data key; unset: a key file under DATA_DIR. */

@@ -118,9 +118,19 @@ describe('npm start', () => {
         ),
       ],
     };
-    const input = applicationInput(Date.now());
+    // The candidate who signed up applies: the worker looks their address up to acknowledge it.
+    const input = applicationInput(Date.now(), { candidateId });
     await startApplication(new Client({ connection, dataConverter }), 'hiring-applications', input);
     await connection.close();
+    // The worker has sent the acknowledgement (and logged it) before Ctrl-C.
+    const acknowledged = () =>
+      readdirSync(outbox).some((f) => {
+        const m = readFileSync(join(outbox, f), 'utf8');
+        return m.includes('X-Hiring-Template: acknowledgement') && m.includes(input.applicationId);
+      });
+    for (const until = Date.now() + 30_000; !acknowledged() && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(acknowledged(), 'acknowledgement in the outbox').toBe(true);
 
     expect(await stop(first.child)).toBe(0);
     for (const port of Object.values(ports))
@@ -133,6 +143,20 @@ describe('npm start', () => {
     expect(logs).toContain('/candidates'); // the requests were logged...
     for (const secret of [person.name, 'Logcheck', person.email, '1987-06-05', token, code])
       expect(logs, `'${secret}' in the logs`).not.toContain(secret); // ...the people were not
+    // The worker writes one JSON object per line, and never an activity's task token.
+    const emailLine = first
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('{') && l.includes('"msg":"email"') && l.includes(input.applicationId));
+    expect(emailLine, 'the worker logged the acknowledgement as a JSON line').toBeDefined();
+    expect(JSON.parse(emailLine!)).toMatchObject({
+      level: 30,
+      msg: 'email',
+      activityType: 'sendEmail',
+      template: 'acknowledgement',
+      status: 'sent',
+    });
+    expect(logs).not.toContain('taskToken');
 
     const second = await start(ports);
     connection = await Connection.connect({ address });
