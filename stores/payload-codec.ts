@@ -39,12 +39,11 @@ export function encryptionCodec(masterKey: Buffer): PayloadCodec {
         payloads.map((p) => {
           const encoding = p.metadata?.encoding ? td.decode(p.metadata.encoding) : '';
           if (encoding !== ENCODING || !p.data) return p;
-          const keyId = p.metadata?.['encryption-key-id'];
-          const plain =
-            keyId && td.decode(keyId) === KEY_ID
-              ? openBytes(key, p.data, KEY_ID)
-              : open(key, td.decode(p.data), KEY_ID_V1);
-          return ProtoPayload.decode(plain);
+          const keyId = td.decode(p.metadata?.['encryption-key-id'] ?? new Uint8Array());
+          if (keyId === KEY_ID) return ProtoPayload.decode(openBytes(key, p.data, KEY_ID));
+          if (keyId === KEY_ID_V1) return ProtoPayload.decode(open(key, td.decode(p.data), KEY_ID_V1));
+          // Written by a newer codec (or not by us): say so rather than fail to decrypt.
+          throw new Error(`payload encrypted under unknown key id '${keyId.slice(0, 40)}'`);
         }),
       );
     },

@@ -33,7 +33,15 @@ export function jsonLine(entry: LogEntry): string {
 }
 
 function replacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  // An error's own fields too (a Temporal failure's type, retryability, cause), which are not enumerable.
+  if (value instanceof Error)
+    return {
+      ...value,
+      name: value.name,
+      message: value.message,
+      stack: value.stack,
+      ...(value.cause === undefined ? {} : { cause: value.cause }),
+    };
   if (typeof value === 'bigint') return value.toString();
   return value;
 }

@@ -57,5 +57,12 @@ describe('the payload codec', () => {
       metadata: { ...encoded!.metadata, 'encryption-key-id': new TextEncoder().encode('payloads-v1') },
     };
     await expect(codec.decode([relabelled])).rejects.toThrow();
+    const unknown = {
+      ...encoded!,
+      metadata: { ...encoded!.metadata, 'encryption-key-id': new TextEncoder().encode('payloads-v9') },
+    };
+    await expect(codec.decode([unknown])).rejects.toThrow(
+      "payload encrypted under unknown key id 'payloads-v9'",
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { jsonLine } from '../../workers/logging.js';
 
@@ -35,6 +36,25 @@ describe('the worker log line', () => {
     expect(parsed.level).toBe(50);
     expect(parsed.error).toEqual({ name: 'TypeError', message: 'no contact', stack: error.stack });
     expect(parsed.attempt).toBe('3');
+  });
+
+  it('writes the fields and the cause of a Temporal failure', () => {
+    const failure = ApplicationFailure.create({
+      type: 'UnknownRecipient',
+      message: 'no contact for candidate c1',
+      nonRetryable: true,
+      cause: new Error('gone'),
+    });
+    const { error } = JSON.parse(
+      jsonLine({ level: 'WARN', message: 'Activity failed', timestampNanos: at, meta: { error: failure } }),
+    ) as { error: Record<string, unknown> };
+    expect(error).toMatchObject({
+      name: 'ApplicationFailure',
+      message: 'no contact for candidate c1',
+      type: 'UnknownRecipient',
+      nonRetryable: true,
+      cause: { name: 'Error', message: 'gone' },
+    });
   });
 
   it('never lets metadata overwrite the level, time or message', () => {
