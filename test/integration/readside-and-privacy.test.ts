@@ -12,6 +12,7 @@ import { eraseCandidate, exportCandidate } from '../../api/privacy.js';
 import { readSubmission, submitApplication } from '../../api/submissions.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
 import { EVENT_STREAM } from '../../schemas/events.js';
+import { seal } from '../../stores/crypto.js';
 import { ProjectionStore, rebuild, runProjector } from '../../readside/projector.js';
 import { buildApp } from '../../api/server.js';
 import { ApplicationIndex } from '../../readside/application-index.js';
@@ -383,5 +384,31 @@ describe('personal data', () => {
     await expect(stack.candidates.createAccount({ name: 'New person', email })).resolves.toMatchObject({
       candidateId: expect.any(String) as string,
     });
+  });
+
+  it('stores a document as its sealed bytes, and still opens one stored as base64 text', async () => {
+    const id = `docs-${Date.now()}`;
+    await stack.addCandidate(id, 'Document Owner', `${id}@example.org`);
+    const pdf = new Uint8Array(Buffer.from(`%PDF-1.7 ${'x'.repeat(3000)}`));
+    const stored = await stack.documents.put(id, {
+      kind: 'cv',
+      filename: 'cv.pdf',
+      contentType: 'application/pdf',
+      bytes: pdf,
+    });
+    const objectName = `${id}/${stored.documentId}`;
+    // nonce (12) + tag (16) + ciphertext as long as the file: no base64 third on top.
+    expect((await stack.nats.documents.getBlob(objectName))!.byteLength).toBe(pdf.byteLength + 28);
+    expect(Buffer.from((await stack.documents.get(id, stored.documentId))!)).toEqual(Buffer.from(pdf));
+
+    // A document stored before, exactly as it was written then.
+    const older = new Uint8Array(Buffer.from('%PDF-1.4 stored as base64'));
+    const olderName = `${id}/older`;
+    const key = await stack.keys.keyFor(id);
+    await stack.nats.documents.putBlob(
+      { name: olderName },
+      Buffer.from(seal(key, Buffer.from(older), `document:${olderName}`)),
+    );
+    expect(Buffer.from((await stack.documents.get(id, 'older'))!)).toEqual(Buffer.from(older));
   });
 });
