@@ -50,9 +50,8 @@ function replacer(_key: string, value: unknown): unknown {
  * Installs the worker process's logger: JSON lines on stdout from `level` up. Call once, before the
  * process makes its first connection (the SDK's runtime is created then).
  */
-export function installWorkerLogging(
-  level: LogLevel = 'INFO',
-  write: (line: string) => void = (line) => process.stdout.write(line),
-): void {
-  Runtime.install({ logger: new DefaultLogger(level, (entry) => write(`${jsonLine(entry)}\n`)) });
+export function installWorkerLogging(level: LogLevel = 'INFO'): void {
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry) => process.stdout.write(`${jsonLine(entry)}\n`)),
+  });
 }
