@@ -48,6 +48,8 @@ const screen = (candidateId: string, key: string) =>
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify({ type: 'screen', decision: 'shortlist', notes: 'strong analytical profile' }),
+    // A request the API never answers fails here, named, instead of waiting out the test's timeout.
+    signal: AbortSignal.timeout(30_000),
   });
 
 beforeAll(async () => {
