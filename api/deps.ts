@@ -20,7 +20,7 @@ export type BaseDeps = Omit<ApiDeps, 'projections' | 'index'>;
 /** The API's real dependencies, built from the configuration and the NATS resources. */
 export function buildDeps(config: Config, nats: NatsResources, client: Client): BaseDeps {
   const masterKey = loadMasterKey(config);
-  const keys = kvKeyStore(nats.candidateKeys, masterKey);
+  const keys = kvKeyStore(nats.candidateKeys, masterKey, nats.js);
   const candidates = kvCandidateStore(nats.candidates, keys);
   return {
     client,

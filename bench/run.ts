@@ -505,7 +505,7 @@ async function main(): Promise<BenchResult> {
   });
   const candidates: CandidateStore = kvCandidateStore(
     nats.candidates,
-    kvKeyStore(nats.candidateKeys, Buffer.from(masterKey, 'base64')),
+    kvKeyStore(nats.candidateKeys, Buffer.from(masterKey, 'base64'), nats.js),
   );
   await directory({ people: nats.people, candidates, hr: { name: 'HR', email: 'hr@example.org' } }).putStaff(
     'rec-1',

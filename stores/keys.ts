@@ -1,3 +1,4 @@
+import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { randomBytes } from 'node:crypto';
 import { open, seal } from './crypto.js';
@@ -21,15 +22,84 @@ export class KeyDestroyed extends Error {
   override readonly name = 'KeyDestroyed';
 }
 
-export function kvKeyStore(kv: KV, masterKey: Buffer): KeyStore {
+/**
+ * Keys in the `candidate_keys` bucket. Each process keeps the keys it has opened (the worker opens
+ * a candidate's profile for every email it sends them; the API for every page of theirs), at most
+ * `maxCached`, least recently used out first. Erasure usually happens in another process than the
+ * one holding a key (the API erases, the worker sends), so the cache follows the bucket: a key
+ * deleted anywhere leaves every cache as soon as its deletion is delivered, and while the process
+ * cannot follow the bucket it keeps no key at all. Before this, a worker that had written to a
+ * candidate went on opening their profile after the API had erased them.
+ */
+export function kvKeyStore(
+  kv: KV,
+  masterKey: Buffer,
+  js: JetStreamClient,
+  opts: { maxCached?: number } = {},
+): KeyStore {
+  const maxCached = opts.maxCached ?? 10_000;
+  const token = (candidateId: string) => kvToken(candidateId);
+  /** Opened keys by token, in order of last use. */
   const cache = new Map<string, Buffer>();
+  /** The stream sequence of the latest deletion seen per token: a read older than it is stale. */
+  const deletedAt = new Map<string, number>();
+  let following = false;
+
+  const remember = (t: string, key: Buffer, revision: number) => {
+    // A read that raced a deletion (delivered before the read returned) must not be kept.
+    if (!following || (deletedAt.get(t) ?? 0) > revision) return;
+    cache.delete(t);
+    cache.set(t, key);
+    if (cache.size > maxCached) cache.delete(cache.keys().next().value!);
+  };
+
+  // Starts following before any key is read: every deletion after this point is delivered, from
+  // the sequence the bucket had reached, however late the consumer is created.
+  const follow = (async () => {
+    const status = await kv.status();
+    const prefix = `$KV.${status.bucket}.key.`;
+    const consumer = await js.consumers.get(status.streamInfo.config.name, {
+      filter_subjects: [`${prefix}>`],
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: status.streamInfo.state.last_seq + 1,
+      headers_only: true,
+    });
+    const messages = await consumer.consume();
+    following = true;
+    void (async () => {
+      try {
+        for await (const m of messages) {
+          const op = m.headers?.get('KV-Operation');
+          if (op !== 'DEL' && op !== 'PURGE') continue;
+          const t = m.subject.slice(prefix.length);
+          cache.delete(t);
+          deletedAt.delete(t);
+          deletedAt.set(t, m.seq);
+          if (deletedAt.size > maxCached) deletedAt.delete(deletedAt.keys().next().value!);
+        }
+      } finally {
+        // The connection closed (or the stream went): keep nothing that could outlive a deletion.
+        following = false;
+        cache.clear();
+      }
+    })();
+  })().catch(() => {
+    following = false;
+  });
+
   const existing = async (candidateId: string) => {
-    const hit = cache.get(candidateId);
-    if (hit) return hit;
-    const entry = await kv.get(`key.${kvToken(candidateId)}`);
+    await follow;
+    const t = token(candidateId);
+    const hit = cache.get(t);
+    if (hit) {
+      cache.delete(t);
+      cache.set(t, hit);
+      return hit;
+    }
+    const entry = await kv.get(`key.${t}`);
     if (!entry || entry.operation !== 'PUT') return undefined;
     const key = open(masterKey, entry.string(), `key:${candidateId}`);
-    cache.set(candidateId, key);
+    remember(t, key, entry.revision);
     return key;
   };
   return {
@@ -38,20 +108,21 @@ export function kvKeyStore(kv: KV, masterKey: Buffer): KeyStore {
       const found = await existing(candidateId);
       if (found) return found;
       const key = randomBytes(32);
+      let revision: number;
       try {
-        await kv.create(`key.${kvToken(candidateId)}`, seal(masterKey, key, `key:${candidateId}`));
+        revision = await kv.create(`key.${token(candidateId)}`, seal(masterKey, key, `key:${candidateId}`));
       } catch {
         // Someone created it first: use theirs.
         const theirs = await existing(candidateId);
         if (!theirs) throw new KeyDestroyed(`the key of candidate ${candidateId} was destroyed`);
         return theirs;
       }
-      cache.set(candidateId, key);
+      remember(token(candidateId), key, revision);
       return key;
     },
     async destroy(candidateId) {
-      cache.delete(candidateId);
-      await kv.purge(`key.${kvToken(candidateId)}`);
+      cache.delete(token(candidateId));
+      await kv.purge(`key.${token(candidateId)}`);
     },
   };
 }

@@ -38,7 +38,7 @@ export async function createHiringWorker(opts: {
     opts.connection ?? (await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
   const masterKey = loadMasterKey(config);
   const dataConverter = { payloadCodecs: [encryptionCodec(masterKey)] };
-  const keys = kvKeyStore(nats.candidateKeys, masterKey);
+  const keys = kvKeyStore(nats.candidateKeys, masterKey, nats.js);
   const candidates = kvCandidateStore(nats.candidates, keys);
   const people = directory({
     people: nats.people,

@@ -107,7 +107,10 @@ beforeAll(async () => {
     connection,
     dataConverter: { payloadCodecs: [encryptionCodec(loadMasterKey(config))] },
   });
-  const candidates = kvCandidateStore(nats.candidates, kvKeyStore(nats.candidateKeys, loadMasterKey(config)));
+  const candidates = kvCandidateStore(
+    nats.candidates,
+    kvKeyStore(nats.candidateKeys, loadMasterKey(config), nats.js),
+  );
   await directory({ people: nats.people, candidates, hr: { name: 'HR', email: 'hr@example.org' } }).putStaff(
     'rec-1',
     {

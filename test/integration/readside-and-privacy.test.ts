@@ -5,6 +5,7 @@
  * exported on request, and unreadable everywhere once erased.
  */
 import { DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApplication, transition } from '../../api/applications.js';
 import { HttpError } from '../../api/errors.js';
@@ -13,6 +14,8 @@ import { readSubmission, submitApplication } from '../../api/submissions.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
 import { EVENT_STREAM } from '../../schemas/events.js';
 import { seal } from '../../stores/crypto.js';
+import { kvCandidateStore } from '../../stores/candidates.js';
+import { kvKeyStore } from '../../stores/keys.js';
 import { ProjectionStore, rebuild, runProjector } from '../../readside/projector.js';
 import { buildApp } from '../../api/server.js';
 import { ApplicationIndex } from '../../readside/application-index.js';
@@ -384,6 +387,34 @@ describe('personal data', () => {
     await expect(stack.candidates.createAccount({ name: 'New person', email })).resolves.toMatchObject({
       candidateId: expect.any(String) as string,
     });
+  });
+
+  it('is unreadable in every process once erased, not only in the one that erased it', async () => {
+    // Two processes' stores on the same buckets: the API, which erases, and a worker, which had
+    // opened the candidate's profile to address an email (and so holds their key).
+    const masterKey = randomBytes(32);
+    const apiKeys = kvKeyStore(stack.nats.candidateKeys, masterKey, stack.nats.js);
+    const workerKeys = kvKeyStore(stack.nats.candidateKeys, masterKey, stack.nats.js);
+    const api = kvCandidateStore(stack.nats.candidates, apiKeys);
+    const worker = kvCandidateStore(stack.nats.candidates, workerKeys);
+    const { candidateId } = await api.createAccount({
+      name: 'Ines Kaltenbrunner',
+      email: `ik${run}@example.org`,
+    });
+    expect((await worker.get(candidateId))?.profile.name).toBe('Ines Kaltenbrunner');
+    const erasedKey = (await workerKeys.existing(candidateId))!;
+
+    await api.erase(candidateId);
+    // Before the worker's keys followed the bucket, it went on opening the profile for good.
+    await eventually(
+      () => worker.get(candidateId).then((c) => c?.profile.name ?? 'erased'),
+      (name) => name === 'erased',
+    );
+    expect(await workerKeys.existing(candidateId)).toBeUndefined();
+    // A key made again under the id is the new one everywhere, never the erased one.
+    const again = await apiKeys.keyFor(candidateId);
+    expect(again.equals(erasedKey)).toBe(false);
+    expect((await workerKeys.existing(candidateId))?.equals(again)).toBe(true);
   });
 
   it('stores a document as its sealed bytes, and still opens one stored as base64 text', async () => {
