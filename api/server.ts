@@ -30,13 +30,19 @@ import {
   SlaStatusSchema,
   type Role,
 } from '../schemas/application.js';
-import { AccountRequestSchema, ProfilePatchSchema } from '../schemas/candidate.js';
+import {
+  AccountRequestSchema,
+  CodeRequestSchema,
+  ConfirmationCodeSchema,
+  ProfilePatchSchema,
+  SignInSchema,
+} from '../schemas/candidate.js';
 import type { Config } from '../schemas/config.js';
 import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
 import { ExamSessionSchema } from '../schemas/exam.js';
 import { DocumentKindSchema, PositionCommandSchema, PositionDraftSchema } from '../schemas/position.js';
 import { DutyStationSchema } from '../schemas/reference.js';
-import type { CandidateStore } from '../stores/candidates.js';
+import { CODE_ATTEMPTS, type CandidateStore } from '../stores/candidates.js';
 import type { DocumentStore } from '../stores/documents.js';
 import type { KeyStore } from '../stores/keys.js';
 import type { ReferenceData } from '../stores/reference-data.js';
@@ -248,22 +254,54 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       return reply.status(201).send({ candidateId, confirmation: 'a code was sent to your email address' });
     },
   );
+  const wrongCode = () =>
+    new HttpError(
+      422,
+      `the code is wrong, has expired or was used (${CODE_ATTEMPTS} wrong tries void a code): ask for a new one at POST /candidates/code`,
+      [{ field: 'code', message: 'wrong, expired or used' }],
+    );
   r.post(
     '/candidates/:candidateId/confirm',
     {
       config: { access: 'public' },
       schema: {
         params: z.object({ candidateId: z.string().min(1).max(64) }),
-        body: z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }),
+        body: z.object({ code: ConfirmationCodeSchema }),
       },
     },
     async (req) => {
-      const ok = await deps.candidates.confirm(req.params.candidateId, req.body.code);
-      if (!ok)
-        throw new HttpError(422, 'the code is wrong or has expired', [
-          { field: 'code', message: 'wrong or expired' },
-        ]);
+      if (!(await deps.candidates.confirm(req.params.candidateId, req.body.code))) throw wrongCode();
       return { token: await deps.tokens.issue('candidate', req.params.candidateId) };
+    },
+  );
+  // Signing in again (a new device, a lost token) or a first code that expired or never came: a
+  // code by email, then the code for a token. The answer is the same whether or not an account has
+  // the address, so the route tells nobody who has applied here.
+  r.post(
+    '/candidates/code',
+    { config: { access: 'public' }, schema: { body: CodeRequestSchema } },
+    async (req, reply) => {
+      const issued = await deps.candidates.issueCode(req.body.email);
+      if (issued) {
+        await deps.mailer.sendRaw({
+          emailId: `account:${issued.candidateId}:code:${issued.serial}`,
+          to: { kind: 'candidate', id: issued.candidateId },
+          subject: 'Your sign-in code',
+          text: `Your sign-in code is ${issued.code}. It is valid for 30 minutes. If you did not ask for it, you can ignore this message: nobody can sign in without it.`,
+        });
+      }
+      return reply.status(202).send({
+        message: `if an account has this address, a code is on its way to it (at most one a minute)`,
+      });
+    },
+  );
+  r.post(
+    '/candidates/sign-in',
+    { config: { access: 'public' }, schema: { body: SignInSchema } },
+    async (req) => {
+      const candidateId = await deps.candidates.candidateIdFor(req.body.email);
+      if (!candidateId || !(await deps.candidates.confirm(candidateId, req.body.code))) throw wrongCode();
+      return { candidateId, token: await deps.tokens.issue('candidate', candidateId) };
     },
   );
   r.get('/me', { config: { access: ['candidate'] } }, async (req) => {

@@ -10,6 +10,12 @@ export const AccountRequestSchema = z.object({
 });
 export type AccountRequest = z.infer<typeof AccountRequestSchema>;
 
+/** A returning candidate (or one whose first code never came) asks for a code by email. */
+export const CodeRequestSchema = z.object({ email: z.email('a valid email address').max(254) });
+export const ConfirmationCodeSchema = z.string().regex(/^\d{6}$/, 'six digits');
+/** The code from that email, exchanged for a bearer token. */
+export const SignInSchema = z.object({ email: CodeRequestSchema.shape.email, code: ConfirmationCodeSchema });
+
 export const LawEnforcementSchema = z.object({
   serving: z.boolean(),
   /** The country whose service the officer serves in. */

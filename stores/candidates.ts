@@ -19,8 +19,13 @@ const RecordSchema = z.object({
   candidateId: z.string(),
   createdAt: z.string(),
   confirmed: z.boolean(),
+  // The code pending, if any: only its hash, until when it holds, when it was sent, how many wrong
+  // codes were tried against it, and which code of the account it is (each is its own email).
   codeHash: z.string().optional(),
   codeExpiresAt: z.string().optional(),
+  codeIssuedAt: z.string().optional(),
+  codeAttempts: z.number().int().optional(),
+  codeSerial: z.number().int().optional(),
   sealed: z.string(),
 });
 type StoredRecord = z.infer<typeof RecordSchema>;
@@ -38,7 +43,20 @@ export interface CandidateStore {
     request: AccountRequest,
     candidateId?: string,
   ): Promise<{ candidateId: string; code: string }>;
+  /**
+   * Exchanges the pending code for proof that the person holds the address: true once, for the
+   * right code in time. Without a pending code (never sent, used, expired or voided by wrong
+   * tries) nothing confirms, not even for an account already confirmed.
+   */
   confirm(candidateId: string, code: string): Promise<boolean>;
+  /**
+   * A new code for the account with this address (a returning candidate signing in, or one whose
+   * first code expired or never arrived); it replaces the pending one. Undefined when no account
+   * has the address, or when a code went to it less than CODE_INTERVAL_MS ago.
+   */
+  issueCode(email: string): Promise<{ candidateId: string; code: string; serial: number } | undefined>;
+  /** The account that has this address, if any. */
+  candidateIdFor(email: string): Promise<string | undefined>;
   get(candidateId: string): Promise<Candidate | undefined>;
   updateProfile(candidateId: string, patch: ProfilePatch): Promise<Candidate>;
   addDocument(candidateId: string, ref: DocumentRef): Promise<Candidate>;
@@ -46,7 +64,14 @@ export interface CandidateStore {
   erase(candidateId: string): Promise<void>;
 }
 
+/** A new account's first code: the person may read their email tomorrow. */
 const CODE_TTL_MS = 24 * 60 * 60 * 1000;
+/** A code asked for to sign in: the person is at the screen. */
+const SIGN_IN_CODE_TTL_MS = 30 * 60 * 1000;
+/** At most one code a minute per account: nobody can flood a person's inbox with codes. */
+export const CODE_INTERVAL_MS = 60 * 1000;
+/** Wrong codes tried before the pending code is void: a six-digit code cannot be guessed. */
+export const CODE_ATTEMPTS = 5;
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 const emailKey = (email: string) => `email.${hash(email.trim().toLowerCase())}`;
 const recordKey = (id: string) => `candidate.${kvToken(id)}`;
@@ -79,6 +104,36 @@ export function kvCandidateStore(
       profile,
     };
   }
+  /**
+   * The address is taken, unless a sign-up claimed it and died before writing its account (the two
+   * writes of createAccount): then, a minute on, the address is free again instead of lost.
+   */
+  async function takeOverHalfMadeAccount(indexKey: string, candidateId: string): Promise<void> {
+    const taken = new EmailTaken(
+      'an account with this email address already exists: ask for a code to sign in (POST /candidates/code)',
+    );
+    const index = await kv.get(indexKey);
+    if (!index || index.operation !== 'PUT') throw taken;
+    if (clock().getTime() - index.created.getTime() < CODE_INTERVAL_MS) throw taken;
+    if (await read(index.string())) throw taken;
+    await kv.update(indexKey, candidateId, index.revision).catch(() => {
+      throw taken;
+    });
+  }
+  /** A fresh six-digit code and what the record keeps of it (its hash, never the code). */
+  function newCode(candidateId: string, serial: number, ttlMs: number) {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const now = clock().getTime();
+    return {
+      code,
+      fields: {
+        codeHash: hash(`${candidateId}:${code}`),
+        codeExpiresAt: new Date(now + ttlMs).toISOString(),
+        codeIssuedAt: new Date(now).toISOString(),
+        codeSerial: serial,
+      } satisfies Partial<StoredRecord>,
+    };
+  }
   async function change(candidateId: string, fn: (c: Candidate) => Candidate): Promise<Candidate> {
     for (;;) {
       const current = await read(candidateId);
@@ -106,17 +161,16 @@ export function kvCandidateStore(
       try {
         await kv.create(emailKey(request.email), candidateId);
       } catch {
-        throw new EmailTaken('an account with this email address already exists');
+        await takeOverHalfMadeAccount(emailKey(request.email), candidateId);
       }
-      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const key = await keys.keyFor(candidateId);
       const profile = { name: request.name, email: request.email.trim(), documents: [] };
+      const { code, fields } = newCode(candidateId, 1, CODE_TTL_MS);
       const record: StoredRecord = {
         candidateId,
         createdAt: clock().toISOString(),
         confirmed: false,
-        codeHash: hash(`${candidateId}:${code}`),
-        codeExpiresAt: new Date(clock().getTime() + CODE_TTL_MS).toISOString(),
+        ...fields,
         sealed: seal(key, JSON.stringify(profile), `profile:${candidateId}`),
       };
       await kv.create(recordKey(candidateId), JSON.stringify(record));
@@ -124,15 +178,55 @@ export function kvCandidateStore(
     },
 
     async confirm(candidateId, code) {
-      const current = await read(candidateId);
-      if (!current?.record.codeHash || !current.record.codeExpiresAt)
-        return current?.record.confirmed ?? false;
-      if (Date.parse(current.record.codeExpiresAt) < clock().getTime()) return false;
-      const given = Buffer.from(hash(`${candidateId}:${code}`));
-      if (!timingSafeEqual(given, Buffer.from(current.record.codeHash))) return false;
-      const { codeHash: _h, codeExpiresAt: _e, ...rest } = current.record;
-      await kv.update(recordKey(candidateId), JSON.stringify({ ...rest, confirmed: true }), current.revision);
-      return true;
+      for (;;) {
+        const current = await read(candidateId);
+        // No pending code: nothing to exchange. (This once answered "confirmed" for an account
+        // confirmed before, so any six digits signed anyone in as a candidate whose id they knew.)
+        if (!current?.record.codeHash || !current.record.codeExpiresAt) return false;
+        if (Date.parse(current.record.codeExpiresAt) < clock().getTime()) return false;
+        const given = Buffer.from(hash(`${candidateId}:${code}`));
+        const right = timingSafeEqual(given, Buffer.from(current.record.codeHash));
+        const attempts = (current.record.codeAttempts ?? 0) + 1;
+        const { codeHash: _h, codeExpiresAt: _e, codeAttempts: _a, ...rest } = current.record;
+        // A right code is used up; the last wrong try voids the code; other wrong tries are counted.
+        const next: StoredRecord = right
+          ? { ...rest, confirmed: true }
+          : attempts >= CODE_ATTEMPTS
+            ? rest
+            : { ...current.record, codeAttempts: attempts };
+        try {
+          await kv.update(recordKey(candidateId), JSON.stringify(next), current.revision);
+          return right;
+        } catch (err) {
+          // Two tries at once: each is counted, and a code is used once.
+          if (!isCasConflict(err)) throw err;
+        }
+      }
+    },
+
+    async candidateIdFor(email) {
+      const index = await kv.get(emailKey(email));
+      return index?.operation === 'PUT' ? index.string() : undefined;
+    },
+
+    async issueCode(email) {
+      const candidateId = await this.candidateIdFor(email);
+      if (!candidateId) return undefined;
+      for (;;) {
+        const current = await read(candidateId);
+        if (!current) return undefined;
+        const issued = current.record.codeIssuedAt ? Date.parse(current.record.codeIssuedAt) : 0;
+        if (clock().getTime() - issued < CODE_INTERVAL_MS) return undefined;
+        const serial = (current.record.codeSerial ?? 1) + 1;
+        const { code, fields } = newCode(candidateId, serial, SIGN_IN_CODE_TTL_MS);
+        const { codeAttempts: _a, ...rest } = current.record;
+        try {
+          await kv.update(recordKey(candidateId), JSON.stringify({ ...rest, ...fields }), current.revision);
+          return { candidateId, code, serial };
+        } catch (err) {
+          if (!isCasConflict(err)) throw err;
+        }
+      }
     },
 
     async get(candidateId) {

@@ -4,10 +4,12 @@
  * walked with every role.
  */
 import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type RouteInfo } from '../../api/server.js';
 import type { ApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
+import { CODE_ATTEMPTS, CODE_INTERVAL_MS, EmailTaken, kvCandidateStore } from '../../stores/candidates.js';
 import { eventually } from '../helpers/application-harness.js';
 import { DAYS } from '../helpers/fixtures.js';
 import { startSmtpServer } from '../helpers/smtp.js';
@@ -255,6 +257,147 @@ describe('a candidate and a recruiter through the API', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret');
     expect(res.json()).toEqual({ error: 'internal error', requestId: expect.any(String) as string });
+  });
+});
+
+describe('signing in with a code by email', () => {
+  const mailsTo = (email: string, pattern: RegExp) =>
+    smtp.received.filter((m) => m.to.includes(email) && pattern.test(m.raw));
+
+  it('signs a returning candidate in with a new code, once per code; a used or guessed code signs nobody in', async () => {
+    // A candidate who signed up a while ago (the store's clock set back: a new code waits a minute
+    // after the one before) and confirmed their address then.
+    const earlier = kvCandidateStore(
+      stack.nats.candidates,
+      stack.keys,
+      () => new Date(Date.now() - 2 * CODE_INTERVAL_MS),
+    );
+    const cand = { email: `amara.okafor.${run}@example.org`, id: '' };
+    const signedUp = await earlier.createAccount({ name: 'Amara Okafor', email: cand.email });
+    cand.id = signedUp.candidateId;
+    const first = await app.inject({
+      method: 'POST',
+      url: `/candidates/${cand.id}/confirm`,
+      payload: { code: signedUp.code },
+    });
+    expect(first.statusCode, first.body).toBe(200);
+    // The account is confirmed and its code used: no six digits sign anyone in by its id any more
+    // (they did: an account without a pending code answered "confirmed" to any code).
+    for (const code of ['123456', '000000']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/candidates/${cand.id}/confirm`,
+        payload: { code },
+      });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('code');
+    }
+
+    const asked = await app.inject({
+      method: 'POST',
+      url: '/candidates/code',
+      payload: { email: cand.email },
+    });
+    expect(asked.statusCode).toBe(202);
+    const mail = await eventually(
+      () => Promise.resolve(mailsTo(cand.email, /sign-in code is \d{6}/)),
+      (m) => m.length === 1,
+    );
+    const code = /sign-in code is (\d{6})/.exec(mail[0]!.raw)![1]!;
+    // A second ask within the minute sends nothing more; the answer is the same.
+    const again = await app.inject({
+      method: 'POST',
+      url: '/candidates/code',
+      payload: { email: cand.email },
+    });
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toEqual(asked.json());
+    // An address nobody has gets the same answer, and no mail goes anywhere.
+    const nobody = `nobody.${run}@example.org`;
+    const unknown = await app.inject({ method: 'POST', url: '/candidates/code', payload: { email: nobody } });
+    expect(unknown.statusCode).toBe(202);
+    expect(unknown.json()).toEqual(asked.json());
+
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/candidates/sign-in',
+      payload: { email: cand.email, code: code === '999999' ? '888888' : '999999' },
+    });
+    expect(wrong.statusCode).toBe(422);
+    const signedIn = await app.inject({
+      method: 'POST',
+      url: '/candidates/sign-in',
+      payload: { email: cand.email.toUpperCase(), code },
+    });
+    expect(signedIn.statusCode, signedIn.body).toBe(200);
+    const session = signedIn.json<{ candidateId: string; token: string }>();
+    expect(session.candidateId).toBe(cand.id);
+    const me = await app.inject({ method: 'GET', url: '/me', headers: auth(session.token) });
+    expect(me.json<{ profile: { name: string } }>().profile.name).toBe('Amara Okafor');
+    const reused = await app.inject({
+      method: 'POST',
+      url: '/candidates/sign-in',
+      payload: { email: cand.email, code },
+    });
+    expect(reused.statusCode).toBe(422);
+    expect(mailsTo(cand.email, /sign-in code/)).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.to.includes(nobody))).toHaveLength(0);
+    // Bad input names the field and the rule.
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/candidates/sign-in',
+      payload: { email: 'x', code: '12' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad
+        .json<{ problems: { field: string }[] }>()
+        .problems.map((p) => p.field)
+        .sort(),
+    ).toEqual(['body.code', 'body.email']);
+  });
+
+  it('voids a code after five wrong tries, sends at most one code a minute, and frees an address a dead sign-up held', async () => {
+    let now = Date.now();
+    const store = kvCandidateStore(stack.nats.candidates, stack.keys, () => new Date(now));
+    const email = `codes.${run}@example.org`;
+    const { candidateId, code } = await store.createAccount({ name: 'Lena Virtanen', email });
+    const wrongCode = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < CODE_ATTEMPTS; i++) expect(await store.confirm(candidateId, wrongCode)).toBe(false);
+    // The right code, too late: five wrong tries voided it.
+    expect(await store.confirm(candidateId, code)).toBe(false);
+    // A new one, but not twice in a minute.
+    expect(await store.issueCode(email)).toBeUndefined();
+    now += CODE_INTERVAL_MS + 1;
+    const second = (await store.issueCode(email))!;
+    expect(second).toMatchObject({ candidateId, serial: 2 });
+    expect(await store.issueCode(email)).toBeUndefined();
+    expect(await store.confirm(candidateId, second.code)).toBe(true);
+    expect(await store.confirm(candidateId, second.code)).toBe(false);
+    // A sign-in code lasts half an hour.
+    now += CODE_INTERVAL_MS + 1;
+    const third = (await store.issueCode(email))!;
+    now += 31 * 60 * 1000;
+    expect(await store.confirm(candidateId, third.code)).toBe(false);
+    expect(await store.issueCode(`nobody.${run}@example.org`)).toBeUndefined();
+
+    // A sign-up that claimed its address and died before writing the account: the address is
+    // held for a minute (another sign-up may be half-way), then free.
+    const held = `held.${run}@example.org`;
+    const indexKey = `email.${createHash('sha256').update(held).digest('hex')}`;
+    await stack.nats.candidates.create(indexKey, `dead-${run}`);
+    now = Date.now();
+    await expect(store.createAccount({ name: 'Kofi Mensah', email: held })).rejects.toBeInstanceOf(
+      EmailTaken,
+    );
+    now = Date.now() + CODE_INTERVAL_MS + 1000;
+    const made = await store.createAccount({ name: 'Kofi Mensah', email: held });
+    expect(await store.candidateIdFor(held)).toBe(made.candidateId);
+    expect(await store.confirm(made.candidateId, made.code)).toBe(true);
+    // A real account's address stays taken.
+    await expect(store.createAccount({ name: 'Someone Else', email: held })).rejects.toThrow(
+      /POST \/candidates\/code/,
+    );
   });
 });
 
