@@ -613,11 +613,25 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     '/tokens',
     {
       config: { access: ['admin'] },
-      schema: { body: z.object({ role: z.enum(['recruiter', 'hr', 'admin']), subject: Id }) },
+      schema: {
+        body: z.object({
+          role: z.enum(['recruiter', 'hr', 'admin']),
+          subject: Id,
+          // How long it holds; 90 days unless said.
+          days: z.number().int().min(1).max(365).optional(),
+        }),
+      },
     },
     async (req, reply) =>
-      reply.status(201).send({ token: await deps.tokens.issue(req.body.role, req.body.subject) }),
+      reply
+        .status(201)
+        .send({ token: await deps.tokens.issue(req.body.role, req.body.subject, req.body.days) }),
   );
+  // Signing out: the token presented stops working, here and in every other process.
+  r.delete('/session', { config: { access: ANYONE_SIGNED_IN } }, async (req, reply) => {
+    await deps.tokens.revoke(req.headers.authorization!.slice(7).trim());
+    return reply.status(204).send();
+  });
 
   // ---- The HR dashboard (built by `npm run build:dashboard` into dashboard/dist)
 

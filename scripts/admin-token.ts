@@ -1,6 +1,7 @@
 /**
  * `npm run admin-token -- <subject>`: issues the first admin token, straight into the token store
  * (NATS must be running, as under `npm start`). Admins then issue staff tokens through POST /tokens.
+ * It holds 90 days (TOKEN_DAYS); run this again for a new one.
  */
 import { connectNats } from '../activities/nats.js';
 import { loadConfig } from '../schemas/config.js';

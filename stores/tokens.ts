@@ -8,11 +8,26 @@ export const PrincipalSchema = z.object({
   /** The candidate id for candidates; the staff id for recruiters, HR and admins. */
   subject: z.string().min(1).max(64),
   issuedAt: z.string(),
+  /** Tokens issued before tokens had a lifetime have none: they hold until revoked. */
+  expiresAt: z.string().optional(),
 });
 export type Principal = z.infer<typeof PrincipalSchema>;
 
+/**
+ * How long a token holds unless given a lifetime: a candidate signs in again with a code by email
+ * (POST /candidates/code); staff ask an admin, who may set another lifetime (POST /tokens).
+ */
+export const TOKEN_DAYS: Record<Principal['role'], number> = {
+  candidate: 30,
+  recruiter: 90,
+  hr: 90,
+  admin: 90,
+};
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export interface TokenStore {
-  issue(role: Principal['role'], subject: string): Promise<string>;
+  /** A new token for the role and subject, holding `days` (TOKEN_DAYS by default). */
+  issue(role: Principal['role'], subject: string, days?: number): Promise<string>;
   verify(token: string): Promise<Principal | undefined>;
   revoke(token: string): Promise<void>;
 }
@@ -25,9 +40,15 @@ const digest = (token: string) => createHash('sha256').update(token).digest('hex
  */
 export function kvTokenStore(kv: KV, clock: () => Date = () => new Date()): TokenStore {
   return {
-    async issue(role, subject) {
+    async issue(role, subject, days = TOKEN_DAYS[role]) {
       const token = `hir_${randomBytes(32).toString('base64url')}`;
-      const principal: Principal = { role, subject, issuedAt: clock().toISOString() };
+      const now = clock().getTime();
+      const principal: Principal = {
+        role,
+        subject,
+        issuedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + days * DAY_MS).toISOString(),
+      };
       await kv.create(`token.${digest(token)}`, JSON.stringify(PrincipalSchema.parse(principal)));
       return token;
     },
@@ -35,7 +56,9 @@ export function kvTokenStore(kv: KV, clock: () => Date = () => new Date()): Toke
       if (!/^hir_[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
       const entry = await kv.get(`token.${digest(token)}`);
       if (!entry || entry.operation !== 'PUT') return undefined;
-      return PrincipalSchema.parse(entry.json());
+      const principal = PrincipalSchema.parse(entry.json());
+      if (principal.expiresAt && Date.parse(principal.expiresAt) <= clock().getTime()) return undefined;
+      return principal;
     },
     async revoke(token) {
       await kv.purge(`token.${digest(token)}`);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type RouteInfo } from '../../api/server.js';
 import type { ApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
+import { kvTokenStore } from '../../stores/tokens.js';
 import { CODE_ATTEMPTS, CODE_INTERVAL_MS, EmailTaken, kvCandidateStore } from '../../stores/candidates.js';
 import { eventually } from '../helpers/application-harness.js';
 import { DAYS } from '../helpers/fixtures.js';
@@ -341,6 +342,14 @@ describe('signing in with a code by email', () => {
     });
     expect(reused.statusCode).toBe(422);
     expect(mailsTo(cand.email, /sign-in code/)).toHaveLength(1);
+    // Signing out ends that token, and only that one.
+    const out = await app.inject({ method: 'DELETE', url: '/session', headers: auth(session.token) });
+    expect(out.statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/me', headers: auth(session.token) })).statusCode).toBe(
+      401,
+    );
+    const firstToken = first.json<{ token: string }>().token;
+    expect((await app.inject({ method: 'GET', url: '/me', headers: auth(firstToken) })).statusCode).toBe(200);
     expect(smtp.received.filter((m) => m.to.includes(nobody))).toHaveLength(0);
     // Bad input names the field and the rule.
     const bad = await app.inject({
@@ -401,6 +410,42 @@ describe('signing in with a code by email', () => {
   });
 });
 
+describe('tokens', () => {
+  it("hold for their lifetime: a candidate's 30 days, staff 90 unless an admin says otherwise", async () => {
+    let now = Date.now();
+    const store = kvTokenStore(stack.nats.tokens, () => new Date(now));
+    const candidateToken = await store.issue('candidate', `lifetime-${run}`);
+    const staffToken = await store.issue('recruiter', `lifetime-${run}`);
+    const weekToken = await store.issue('hr', `lifetime-${run}`, 7);
+    now += 7 * DAYS(1) + 1;
+    expect(await store.verify(weekToken)).toBeUndefined();
+    expect(await store.verify(candidateToken)).toMatchObject({ role: 'candidate' });
+    now += 23 * DAYS(1);
+    expect(await store.verify(candidateToken)).toBeUndefined();
+    expect(await store.verify(staffToken)).toMatchObject({ role: 'recruiter' });
+    now += 60 * DAYS(1);
+    expect(await store.verify(staffToken)).toBeUndefined();
+    // Through the API: the lifetime an admin sets, within a year.
+    const issued = await app.inject({
+      method: 'POST',
+      url: '/tokens',
+      headers: auth(tokens.admin),
+      payload: { role: 'hr', subject: `hr-${run}`, days: 7 },
+    });
+    expect(issued.statusCode).toBe(201);
+    const principal = await stack.api.tokens.verify(issued.json<{ token: string }>().token);
+    expect(Date.parse(principal!.expiresAt!) - Date.parse(principal!.issuedAt)).toBe(7 * DAYS(1));
+    const tooLong = await app.inject({
+      method: 'POST',
+      url: '/tokens',
+      headers: auth(tokens.admin),
+      payload: { role: 'hr', subject: `hr-${run}`, days: 400 },
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('body.days');
+  });
+});
+
 describe('the codec endpoint for the Temporal Web UI', () => {
   it('decodes the encrypted payloads of a real history for staff, and for nobody else', async () => {
     const positionId = await position();
@@ -444,6 +489,7 @@ describe('the role matrix', () => {
     const results: string[] = [];
     for (const route of routes) {
       if (route.url === '/events') continue; // a stream: checked for 401/403 below
+      if (route.url === '/session') continue; // signs the token out: checked below
       for (const [role, token] of Object.entries(who)) {
         const res = await app.inject({
           method: route.method as 'GET',
@@ -471,6 +517,7 @@ describe('the role matrix', () => {
     expect(results).toEqual([]);
     expect(routes.length).toBeGreaterThan(15);
     expect((await app.inject({ method: 'GET', url: '/events' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'DELETE', url: '/session' })).statusCode).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/events', headers: auth(cand.token) })).statusCode).toBe(
       403,
     );
