@@ -17,7 +17,10 @@ export class ExamBookingRefused extends Error {
 export interface ExamSeats {
   createSession(session: ExamSessionInput): Promise<ExamSession>;
   getSession(sessionId: string): Promise<ExamSessionRecord | undefined>;
-  /** Atomic and idempotent: the same application always gets the same seat, never a second one. */
+  /**
+   * Atomic and idempotent: the same application always gets the same seat, never a second one.
+   * Only in a session still ahead: nobody is sent a convocation to an exam that has begun.
+   */
   book(sessionId: string, applicationId: string): Promise<SeatBooking>;
   /** Compensation for a withdrawn or rejected application; releasing twice is harmless. */
   release(sessionId: string, applicationId: string): Promise<void>;
@@ -32,7 +35,7 @@ const key = (sessionId: string) => `session.${sessionId}`;
  * the key's revision: two workers booking the last seat at once cannot both win, and the loser
  * re-reads and sees the session full.
  */
-export function kvExamSeats(kv: KV, maxAttempts = 200): ExamSeats {
+export function kvExamSeats(kv: KV, maxAttempts = 200, clock: () => Date = () => new Date()): ExamSeats {
   async function read(
     sessionId: string,
   ): Promise<{ record: ExamSessionRecord; revision: number } | undefined> {
@@ -101,6 +104,11 @@ export function kvExamSeats(kv: KV, maxAttempts = 200): ExamSeats {
         });
         const mine = record.seats[kvToken(applicationId)];
         if (mine !== undefined) return { result: booking(mine) };
+        if (Date.parse(record.startsAt) <= clock().getTime()) {
+          throw new ExamBookingRefused(
+            `exam session '${sessionId}' began at ${record.startsAt}; choose a session still ahead`,
+          );
+        }
         if (Object.keys(record.seats).length >= record.capacity) {
           throw new ExamBookingRefused(
             `exam session '${sessionId}' is full (${record.capacity} seats); choose another session`,

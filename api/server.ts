@@ -234,7 +234,14 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   r.post(
     '/exam-sessions',
     { config: { access: ['recruiter', 'admin'] }, schema: { body: ExamSessionSchema } },
-    async (req, reply) => reply.status(201).send(await deps.examSeats.createSession(req.body)),
+    async (req, reply) => {
+      // Candidates are booked into it for a convocation: it must still lie ahead.
+      if (Date.parse(req.body.startsAt) <= Date.now())
+        throw new HttpError(422, 'an exam session must start in the future', [
+          { field: 'startsAt', message: `must be in the future (got ${req.body.startsAt})` },
+        ]);
+      return reply.status(201).send(await deps.examSeats.createSession(req.body));
+    },
   );
 
   // ---- Candidates

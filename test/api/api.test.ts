@@ -237,6 +237,31 @@ describe('a candidate and a recruiter through the API', () => {
     expect([four.items.length, four.nextCursor]).toEqual([4, null]);
   });
 
+  it('opens exam sessions only ahead of time', async () => {
+    const body = (startsAt: Date) => ({
+      sessionId: `EX${run}`,
+      dutyStation: 'LYO',
+      startsAt: startsAt.toISOString(),
+      capacity: 30,
+    });
+    const past = await app.inject({
+      method: 'POST',
+      url: '/exam-sessions',
+      headers: auth(tokens.recruiter),
+      payload: body(new Date(Date.now() - 60_000)),
+    });
+    expect(past.statusCode).toBe(422);
+    expect(past.json<{ problems: { field: string }[] }>().problems.map((p) => p.field)).toEqual(['startsAt']);
+    expect(await stack.api.examSeats.getSession(`EX${run}`)).toBeUndefined();
+    const ahead = await app.inject({
+      method: 'POST',
+      url: '/exam-sessions',
+      headers: auth(tokens.recruiter),
+      payload: body(new Date(Date.now() + DAYS(14))),
+    });
+    expect(ahead.statusCode, ahead.body).toBe(201);
+  });
+
   it('never shows internals on a 500', async () => {
     const deps = stack.api;
     const broken = {

@@ -14,10 +14,12 @@ afterAll(async () => {
   await nats?.close();
 });
 
+// A month ahead of the run: bookings are only taken for sessions still to come.
+const startsAt = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString();
 const session = (sessionId: string, capacity: number) => ({
   sessionId,
   dutyStation: 'SIN' as const,
-  startsAt: '2027-02-10T01:00:00.000Z',
+  startsAt,
   capacity,
 });
 
@@ -58,6 +60,20 @@ describe('exam seat booking', () => {
     await seats.release(id, 'application/P1/a');
     await seats.release(id, 'application/P1/a');
     expect((await seats.book(id, 'application/P1/b')).seat).toBe(1);
+  });
+
+  it('books no new seat once the session has begun; a seat booked before stays with its holder', async () => {
+    const id = `begun-${Date.now()}`;
+    const at = Date.now() + 60_000;
+    await seats.createSession({ ...session(id, 5), startsAt: new Date(at).toISOString() });
+    const held = await seats.book(id, 'application/P1/early');
+    const later = kvExamSeats(nats.examSessions, 200, () => new Date(at));
+    await expect(later.book(id, 'application/P1/late')).rejects.toThrow(
+      new RegExp(`exam session '${id}' began at .*; choose a session still ahead`),
+    );
+    // A retry of the early booking (a lost answer) still finds its seat.
+    expect(await later.book(id, 'application/P1/early')).toEqual(held);
+    expect(Object.keys((await seats.getSession(id))!.seats)).toHaveLength(1);
   });
 
   it('refuses an unknown session and a conflicting re-creation, with reasons', async () => {
