@@ -67,22 +67,23 @@ export function kvKeyStore(
     const messages = await consumer.consume();
     following = true;
     void (async () => {
-      try {
-        for await (const m of messages) {
-          const op = m.headers?.get('KV-Operation');
-          if (op !== 'DEL' && op !== 'PURGE') continue;
-          const t = m.subject.slice(prefix.length);
-          cache.delete(t);
-          deletedAt.delete(t);
-          deletedAt.set(t, m.seq);
-          if (deletedAt.size > maxCached) deletedAt.delete(deletedAt.keys().next().value!);
-        }
-      } finally {
-        // The connection closed (or the stream went): keep nothing that could outlive a deletion.
+      for await (const m of messages) {
+        const op = m.headers?.get('KV-Operation');
+        if (op !== 'DEL' && op !== 'PURGE') continue;
+        const t = m.subject.slice(prefix.length);
+        cache.delete(t);
+        deletedAt.delete(t);
+        deletedAt.set(t, m.seq);
+        if (deletedAt.size > maxCached) deletedAt.delete(deletedAt.keys().next().value!);
+      }
+    })()
+      // An error ends the following as a closed connection does (and is no crash of the process).
+      .catch(() => undefined)
+      .finally(() => {
+        // Keep nothing that could outlive a deletion this process would no longer hear of.
         following = false;
         cache.clear();
-      }
-    })();
+      });
   })().catch(() => {
     following = false;
   });
