@@ -167,21 +167,29 @@ function searchAttributeTypeName(type: string): string {
   return names[type] ?? type;
 }
 
-async function waitForNamespace(address: string, namespace: string, timeoutMs: number): Promise<void> {
+export async function waitForNamespace(address: string, namespace: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
-  const connection = await Connection.connect({ address });
-  try {
-    for (;;) {
-      try {
+  for (;;) {
+    // The first connection is retried too: on a loaded machine the server opens its port some
+    // seconds before it answers, longer than the client's own connect deadline (a test of
+    // `npm start` failed so, run beside the rest of the suite).
+    const connection = await Connection.connect({ address, connectTimeout: '5 seconds' }).catch(
+      (err: unknown) => {
+        if (Date.now() > until) throw err;
+        return undefined;
+      },
+    );
+    try {
+      if (connection) {
         await connection.workflowService.describeNamespace({ namespace });
         return;
-      } catch (err) {
-        if (Date.now() > until) throw err;
-        await new Promise((r) => setTimeout(r, 200));
       }
+    } catch (err) {
+      if (Date.now() > until) throw err;
+    } finally {
+      await connection?.close();
     }
-  } finally {
-    await connection.close();
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -9,7 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { describe, expect, inject, it } from 'vitest';
+import { waitForNamespace } from '../../scripts/servers.js';
 import { eventually } from '../helpers/application-harness.js';
 
 const alive = (pid: number): boolean => {
@@ -55,4 +57,36 @@ describe('servers we start', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('waiting for the Temporal server', () => {
+  it('waits through a server that takes its port seconds before it answers', async () => {
+    // A port that takes connections and says nothing for 12 s (as a dev server that has opened its
+    // port but not yet answers, on a loaded machine), then passes them to the real server. The
+    // client's connect gives up after 10 s on its own: a test of `npm start` once failed so.
+    const [host, port] = inject('temporalAddress').split(':') as [string, string];
+    const opensAt = Date.now() + 12_000;
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      sockets.add(client);
+      const forward = () => {
+        const upstream = connect(Number(port), host);
+        sockets.add(upstream);
+        client.pipe(upstream).pipe(client);
+        client.on('error', () => upstream.destroy());
+        upstream.on('error', () => client.destroy());
+      };
+      client.on('error', () => undefined);
+      setTimeout(forward, Math.max(0, opensAt - Date.now()));
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const address = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      await waitForNamespace(address, 'default', 60_000);
+      expect(Date.now()).toBeGreaterThanOrEqual(opensAt);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => proxy.close(r));
+    }
+  }, 90_000);
 });
