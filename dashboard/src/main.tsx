@@ -81,18 +81,30 @@ function App() {
     return () => abort.abort();
   }, [role]);
 
+  const signIn = (value: string) => {
+    tokenStore.set(value);
+    setToken(value);
+  };
+  const signOut = () => {
+    // The token stops working at the API, not only in this browser.
+    void call('DELETE', '/session').catch(() => undefined);
+    tokenStore.set('');
+    setToken('');
+    setRole(undefined);
+  };
+
   if (!token || !role) {
     return (
       <main>
         <h1>INTERPOL Recruitment</h1>
+        <CandidateSignIn onToken={signIn} />
+        <h2>Staff</h2>
         <form
           className="action"
           onSubmit={(e: FormEvent<HTMLFormElement>) => {
             e.preventDefault();
             const raw = new FormData(e.currentTarget).get('token');
-            const value = typeof raw === 'string' ? raw.trim() : '';
-            tokenStore.set(value);
-            setToken(value);
+            signIn(typeof raw === 'string' ? raw.trim() : '');
           }}
         >
           <label>
@@ -100,7 +112,9 @@ function App() {
           </label>
           <button type="submit">Sign in</button>
         </form>
-        {token && role === undefined && <p className="message error">That token was not accepted.</p>}
+        {token && role === undefined && (
+          <p className="message error">That token was not accepted (or it has expired): sign in again.</p>
+        )}
       </main>
     );
   }
@@ -114,6 +128,9 @@ function App() {
         <span className="live" data-testid="live">
           {role === 'staff' ? `live: ${live} event${live === 1 ? '' : 's'}` : ''}
         </span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
       </header>
       <main>
         {role === 'candidate' ? (
@@ -124,6 +141,69 @@ function App() {
           <Board live={live} announced={announced} />
         )}
       </main>
+    </>
+  );
+}
+
+/** A candidate signs in with their email address: a code is sent to it, and the code opens the session. */
+function CandidateSignIn({ onToken }: { onToken: (token: string) => void }) {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState<string>();
+  const [error, setError] = useState<string>();
+  const field = (e: FormEvent<HTMLFormElement>, name: string) => {
+    const raw = new FormData(e.currentTarget).get(name);
+    return typeof raw === 'string' ? raw.trim() : '';
+  };
+  return (
+    <>
+      <h2>Candidates</h2>
+      <form
+        className="action"
+        onSubmit={(e: FormEvent<HTMLFormElement>) => {
+          e.preventDefault();
+          const address = field(e, 'email');
+          setError(undefined);
+          call<{ message: string }>('POST', '/candidates/code', { email: address })
+            .then((r) => {
+              setEmail(address);
+              setSent(`Check your email: ${r.message}.`);
+            })
+            .catch((err: unknown) => setError(String((err as Error).message)));
+        }}
+      >
+        <label>
+          Email address <input name="email" type="email" size={40} aria-label="Email address" required />
+        </label>
+        <button type="submit">Send me a code</button>
+      </form>
+      {sent && (
+        <>
+          <p className="message">{sent}</p>
+          <form
+            className="action"
+            onSubmit={(e: FormEvent<HTMLFormElement>) => {
+              e.preventDefault();
+              setError(undefined);
+              call<{ token: string }>('POST', '/candidates/sign-in', { email, code: field(e, 'code') })
+                .then((r) => onToken(r.token))
+                .catch((err: unknown) => setError(String((err as Error).message)));
+            }}
+          >
+            <label>
+              Code{' '}
+              <input
+                name="code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                size={8}
+                aria-label="Code from the email"
+              />
+            </label>
+            <button type="submit">Confirm code</button>
+          </form>
+        </>
+      )}
+      {error && <p className="message error">{error}</p>}
     </>
   );
 }

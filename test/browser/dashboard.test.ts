@@ -4,12 +4,14 @@
  * transition made from the CLI arrive live, and keep a screenshot as a test artifact.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/server.js';
+import { kvCandidateStore } from '../../stores/candidates.js';
 import { eventually } from '../helpers/application-harness.js';
 import { realStack } from '../helpers/stack.js';
 
@@ -149,5 +151,50 @@ describe('HR dashboard', () => {
     expect(await page.locator('tbody').textContent()).toContain('Shortlisted');
     expect(await page.locator('tbody').textContent()).toContain('You will be invited to an interview.');
     await page.screenshot({ path: '.artifacts/candidate-view.png' });
+  });
+
+  it('signs a candidate in with a code sent to their email, and out again', async () => {
+    // An account made two minutes ago (a new code waits a minute after the one before).
+    const email = `web.signin.${run}@example.org`;
+    const earlier = kvCandidateStore(stack.nats.candidates, stack.keys, () => new Date(Date.now() - 120_000));
+    const account = await earlier.createAccount({ name: 'Sione Folau', email });
+    expect(await earlier.confirm(account.candidateId, account.code)).toBe(true);
+
+    const page = await browser.newPage();
+    await page.goto(base);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await expect.poll(() => page.getByText('Check your email').count(), { timeout: 10_000 }).toBe(1);
+    await page.screenshot({ path: '.artifacts/sign-in.png' });
+    // The code, as the candidate reads it in their mailbox (the outbox).
+    const outbox = join(stack.dataDir, 'outbox');
+    const mail = await eventually(
+      () =>
+        Promise.resolve(
+          readdirSync(outbox)
+            .map((f) => readFileSync(join(outbox, f), 'utf8'))
+            .find((m) => m.includes(`account:${account.candidateId}:code:2`)),
+        ),
+      (m) => m !== undefined,
+    );
+    const code = /sign-in code is (\d{6})/.exec(mail!)![1]!;
+    await page.getByLabel('Code from the email').fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Confirm code' }).click();
+    await expect.poll(() => page.locator('.message.error').textContent()).toContain('the code is wrong');
+    await page.getByLabel('Code from the email').fill(code);
+    await page.getByRole('button', { name: 'Confirm code' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'My applications' }).count()).toBe(1);
+    const signedIn = await page.evaluate(() => localStorage.getItem('hiring-token'));
+    expect((await fetch(`${base}/me`, { headers: { authorization: `Bearer ${signedIn}` } })).status).toBe(
+      200,
+    );
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Send me a code' }).count()).toBe(1);
+    await expect
+      .poll(
+        async () => (await fetch(`${base}/me`, { headers: { authorization: `Bearer ${signedIn}` } })).status,
+      )
+      .toBe(401);
   });
 });
