@@ -90,6 +90,9 @@ try {
   say(`  NATS JetStream    nats://127.0.0.1:${config.NATS_PORT}`);
   say(`  Email outbox      ${config.SMTP_URL ? 'SMTP' : join(dataDir, 'outbox')}`);
   say(`  Logs              ${logDir}`);
+  say('Sign in: candidates with their email address on the dashboard; staff with a token:');
+  say('  `npm run admin-token -- <your-name>` (another terminal) gives the first admin token,');
+  say('  and admins give staff theirs with POST /tokens.');
   say('Press Ctrl-C to stop.');
 } catch (err) {
   process.stderr.write(`start failed: ${err instanceof Error ? err.message : String(err)}\n`);
