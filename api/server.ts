@@ -4,6 +4,7 @@
  * OpenAPI document (GET /openapi.json) from the same objects. Every route declares who may call it.
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
@@ -84,6 +85,8 @@ export interface ApiDeps {
   index: ApplicationIndex;
   /** Writes pino's JSON lines from this level up (LOG_LEVEL); unset: no request log (tests). */
   logLevel?: Config['LOG_LEVEL'];
+  /** Requests a minute per client address to the sign-up and code routes (API_RATE_LIMIT); 0 or unset: none. */
+  rateLimitPerMinute?: number;
 }
 
 /** Who may call a route: 'public', or the roles allowed. */
@@ -128,6 +131,18 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     { parseAs: 'buffer' },
     (_req, body, done) => done(null, body),
   );
+  // Only the routes that make accounts or send and check codes are limited (per route, per address).
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new HttpError(
+        429,
+        `too many requests from this address: at most ${ctx.max} a minute; try again in ${ctx.after}`,
+      ),
+  });
+  const limited = deps.rateLimitPerMinute
+    ? { rateLimit: { max: deps.rateLimitPerMinute, timeWindow: 60_000 } }
+    : {};
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'INTERPOL hiring engine', version: '0.1.0' },
@@ -248,7 +263,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
 
   r.post(
     '/candidates',
-    { config: { access: 'public' }, schema: { body: AccountRequestSchema } },
+    { config: { access: 'public', ...limited }, schema: { body: AccountRequestSchema } },
     async (req, reply) => {
       const { candidateId, code } = await deps.candidates.createAccount(req.body);
       await touchRetention(deps.client, deps.taskQueue, candidateId, deps.retentionDays);
@@ -270,7 +285,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   r.post(
     '/candidates/:candidateId/confirm',
     {
-      config: { access: 'public' },
+      config: { access: 'public', ...limited },
       schema: {
         params: z.object({ candidateId: z.string().min(1).max(64) }),
         body: z.object({ code: ConfirmationCodeSchema }),
@@ -286,7 +301,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   // the address, so the route tells nobody who has applied here.
   r.post(
     '/candidates/code',
-    { config: { access: 'public' }, schema: { body: CodeRequestSchema } },
+    { config: { access: 'public', ...limited }, schema: { body: CodeRequestSchema } },
     async (req, reply) => {
       const issued = await deps.candidates.issueCode(req.body.email);
       if (issued) {
@@ -304,7 +319,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   );
   r.post(
     '/candidates/sign-in',
-    { config: { access: 'public' }, schema: { body: SignInSchema } },
+    { config: { access: 'public', ...limited }, schema: { body: SignInSchema } },
     async (req) => {
       const candidateId = await deps.candidates.candidateIdFor(req.body.email);
       if (!candidateId || !(await deps.candidates.confirm(candidateId, req.body.code))) throw wrongCode();

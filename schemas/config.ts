@@ -37,6 +37,12 @@ export const ConfigSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
   /** The least severe log entries the worker and the API write (JSON lines on stdout). */
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /**
+   * Requests a minute from one client address to the routes that make an account, send a code or
+   * check one (a code is six digits: guessing is only slowed by this and by a code's five tries);
+   * 0: no limit. Per API process, by the address the API sees.
+   */
+  API_RATE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(20),
   /** Days a candidate's personal data is kept after their last activity, then erased. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
   /** Base64 of 32 bytes, wrapping every candidate's data key; unset: a key file under DATA_DIR. */

@@ -435,6 +435,34 @@ describe('signing in with a code by email', () => {
   });
 });
 
+describe('the sign-up and code routes', () => {
+  it('take a limited number of requests a minute from one address, and say so', async () => {
+    const { app: limitedApp } = await buildApp({ ...stack.api, rateLimitPerMinute: 3 });
+    try {
+      const ask = (email: string) =>
+        limitedApp.inject({ method: 'POST', url: '/candidates/code', payload: { email } });
+      for (let i = 0; i < 3; i++) expect((await ask(`limit${i}.${run}@example.org`)).statusCode).toBe(202);
+      const over = await ask(`limit3.${run}@example.org`);
+      expect(over.statusCode).toBe(429);
+      expect(over.json<{ error: string }>().error).toMatch(
+        /at most 3 a minute; try again in \d+ (seconds?|minutes?)/,
+      );
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+      // Each route counts on its own, and the rest of the API is not limited.
+      const signIn = await limitedApp.inject({
+        method: 'POST',
+        url: '/candidates/sign-in',
+        payload: { email: `limit0.${run}@example.org`, code: '123456' },
+      });
+      expect(signIn.statusCode).toBe(422);
+      for (let i = 0; i < 5; i++)
+        expect((await limitedApp.inject({ method: 'GET', url: '/positions' })).statusCode).toBe(200);
+    } finally {
+      await limitedApp.close();
+    }
+  });
+});
+
 describe('tokens', () => {
   it("hold for their lifetime: a candidate's 30 days, staff 90 unless an admin says otherwise", async () => {
     let now = Date.now();
