@@ -41,6 +41,12 @@ function when(instant: string | null | undefined, station: string): string {
   return `${fmt(tz)} in ${city} (${fmt()} your time)`;
 }
 
+/** A text field of a submitted form, trimmed. */
+function field(e: FormEvent<HTMLFormElement>, name: string): string {
+  const raw = new FormData(e.currentTarget).get(name);
+  return typeof raw === 'string' ? raw.trim() : '';
+}
+
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {
@@ -103,8 +109,7 @@ function App() {
           className="action"
           onSubmit={(e: FormEvent<HTMLFormElement>) => {
             e.preventDefault();
-            const raw = new FormData(e.currentTarget).get('token');
-            signIn(typeof raw === 'string' ? raw.trim() : '');
+            signIn(field(e, 'token'));
           }}
         >
           <label>
@@ -150,10 +155,6 @@ function CandidateSignIn({ onToken }: { onToken: (token: string) => void }) {
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState<string>();
   const [error, setError] = useState<string>();
-  const field = (e: FormEvent<HTMLFormElement>, name: string) => {
-    const raw = new FormData(e.currentTarget).get(name);
-    return typeof raw === 'string' ? raw.trim() : '';
-  };
   return (
     <>
       <h2>Candidates</h2>
