@@ -35,8 +35,10 @@ import {
   AccountRequestSchema,
   CodeRequestSchema,
   ConfirmationCodeSchema,
+  DocumentRefSchema,
   ProfilePatchSchema,
   SignInSchema,
+  type DocumentRef,
 } from '../schemas/candidate.js';
 import type { Config } from '../schemas/config.js';
 import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
@@ -276,6 +278,17 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       return reply.status(201).send({ candidateId, confirmation: 'a code was sent to your email address' });
     },
   );
+  /** The file itself, under its own name and type; never cached on the way (personal data). */
+  const sendDocument = async (reply: FastifyReply, candidateId: string, ref: DocumentRef) => {
+    const bytes = await deps.documents.get(candidateId, ref.documentId);
+    if (!bytes) throw new HttpError(404, "the document is gone: its owner's data has been erased");
+    return reply
+      .header('content-type', ref.contentType)
+      .header('content-disposition', attachment(ref.filename))
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(Buffer.from(bytes));
+  };
   const wrongCode = () =>
     new HttpError(
       422,
@@ -333,6 +346,21 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   });
   r.patch('/me', { config: { access: ['candidate'] }, schema: { body: ProfilePatchSchema } }, async (req) =>
     deps.candidates.updateProfile(who(req).subject, req.body),
+  );
+  r.get(
+    '/me/documents/:documentId',
+    {
+      config: { access: ['candidate'] },
+      schema: { params: z.object({ documentId: DocumentRefSchema.shape.documentId }) },
+    },
+    async (req, reply) => {
+      const candidateId = who(req).subject;
+      const ref = (await deps.candidates.get(candidateId))?.profile.documents.find(
+        (d) => d.documentId === req.params.documentId,
+      );
+      if (!ref) throw new HttpError(404, 'no such document on your profile');
+      return sendDocument(reply, candidateId, ref);
+    },
   );
   r.post(
     '/me/documents',
@@ -459,6 +487,27 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
         view.candidateId,
       );
       return { ...view, submission: submission ?? null };
+    },
+  );
+  // A document the candidate attached to this application (a CV to screen), for staff and for the
+  // candidate: only those of the submission, never the rest of the profile.
+  r.get(
+    '/applications/:positionId/:candidateId/documents/:documentId',
+    {
+      config: { access: ANYONE_SIGNED_IN },
+      schema: { params: AppParams.extend({ documentId: DocumentRefSchema.shape.documentId }) },
+    },
+    async (req, reply) => {
+      const id = applicationWorkflowId(req.params.positionId, req.params.candidateId);
+      const { view } = await ownApplication(req, id);
+      const submission = await readSubmission(
+        { keys: deps.keys, submissions: deps.nats.submissions },
+        id,
+        view.candidateId,
+      );
+      const ref = submission?.documents.find((d) => d.documentId === req.params.documentId);
+      if (!ref) throw new HttpError(404, 'no such document in this application');
+      return sendDocument(reply, view.candidateId, ref);
     },
   );
   r.post(
@@ -683,4 +732,15 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
 
   await app.ready();
   return { app, routes };
+}
+
+/** Content-Disposition for a file name in any script: an ASCII stand-in, and the name itself (RFC 6266). */
+export function attachment(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  // encodeURIComponent leaves ' ( ) * ! as they are; the extended value may not hold them.
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*!]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

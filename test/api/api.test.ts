@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type RouteInfo } from '../../api/server.js';
+import { attachment, buildApp, type RouteInfo } from '../../api/server.js';
 import type { ApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { kvTokenStore } from '../../stores/tokens.js';
@@ -235,6 +235,58 @@ describe('a candidate and a recruiter through the API', () => {
     // Exactly a page's worth left: the last full page says there is nothing after it.
     const four = await list('limit=4&cursor=1');
     expect([four.items.length, four.nextCursor]).toEqual([4, null]);
+  });
+
+  it('serves the documents an application was submitted with, to staff and to their owner only', async () => {
+    const positionId = await position();
+    const owner = await candidate('Leilani Kahale');
+    const other = await candidate('Tomasz Nowak');
+    const submitted = await app.inject({
+      method: 'POST',
+      url: '/applications',
+      headers: { ...auth(owner.token), 'idempotency-key': `docs-${owner.id}` },
+      payload: { positionId },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const url = `/applications/${positionId}/${owner.id}`;
+    const view = (await app.inject({ method: 'GET', url, headers: auth(tokens.recruiter) })).json<{
+      submission: { documents: { documentId: string; filename: string }[] };
+    }>();
+    const [cv] = view.submission.documents;
+    expect(cv?.filename).toBe('cv.pdf');
+    const download = (token: string | undefined, path = `${url}/documents/${cv!.documentId}`) =>
+      app.inject({ method: 'GET', url: path, headers: auth(token) });
+
+    for (const token of [tokens.recruiter, tokens.hr, owner.token]) {
+      const res = await download(token);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.rawPayload.equals(pdf)).toBe(true);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.headers['content-disposition']).toBe(
+        `attachment; filename="cv.pdf"; filename*=UTF-8''cv.pdf`,
+      );
+      expect(res.headers['cache-control']).toBe('private, no-store');
+    }
+    // Another candidate: the application does not exist for them.
+    expect((await download(other.token)).statusCode).toBe(404);
+    // The owner's own copy from the profile; an id this application does not hold; a malformed id.
+    const mine = await download(owner.token, `/me/documents/${cv!.documentId}`);
+    expect(mine.statusCode).toBe(200);
+    expect(mine.rawPayload.equals(pdf)).toBe(true);
+    expect((await download(tokens.recruiter, `${url}/documents/${'0'.repeat(64)}`)).statusCode).toBe(404);
+    expect((await download(owner.token, `/me/documents/${'0'.repeat(64)}`)).statusCode).toBe(404);
+    const bad = await download(tokens.recruiter, `${url}/documents/cv.pdf`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('params.documentId');
+  });
+
+  it('names a download in any script', () => {
+    expect(attachment("Lebenslauf (Müller) 'final'.pdf")).toBe(
+      `attachment; filename="Lebenslauf (M_ller) 'final'.pdf"; filename*=UTF-8''Lebenslauf%20%28M%C3%BCller%29%20%27final%27.pdf`,
+    );
+    expect(attachment('简历"x".docx')).toBe(
+      `attachment; filename="___x_.docx"; filename*=UTF-8''%E7%AE%80%E5%8E%86%22x%22.docx`,
+    );
   });
 
   it('opens exam sessions only ahead of time', async () => {
