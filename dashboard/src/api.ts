@@ -75,3 +75,18 @@ export async function followEvents(onEvent: (e: LiveEvent) => void, signal: Abor
     }
   }
 }
+
+/** Fetches a file with the token (a plain link cannot send it) and hands it to the browser to save. */
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${tokenStore.get()}` } });
+  if (!res.ok) {
+    const data = (await res.json().catch(() => ({}))) as { error?: string };
+    throw new ApiRefusal(data.error ?? res.statusText);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

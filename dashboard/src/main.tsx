@@ -7,6 +7,7 @@ import {
   type ApplicationView,
   type CommandInput,
 } from '../../schemas/application.js';
+import type { DocumentRef } from '../../schemas/candidate.js';
 import {
   ContractTypeSchema,
   DUTY_STATIONS,
@@ -16,7 +17,9 @@ import {
 import {
   act,
   ApiRefusal,
+  applicationPath,
   call,
+  download,
   followEvents,
   listApplications,
   tokenStore,
@@ -458,15 +461,22 @@ function actionsFor(v: ApplicationView): {
   return out;
 }
 
+/** What the candidate sent with the application: answers to the position's questions, and files. */
+type Submission = { answers: Record<string, string>; documents: DocumentRef[] } | null;
+
 function ApplicationPage({ id, live }: { id: string; live: number }) {
   const [view, setView] = useState<ApplicationView>();
+  const [submission, setSubmission] = useState<Submission>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  const failed = (err: unknown) =>
+    setMessage({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
   const load = useCallback(() => {
-    call<ApplicationView>('GET', `/applications/${id.split('/').slice(1).map(encodeURIComponent).join('/')}`)
-      .then(setView)
-      .catch((err: unknown) =>
-        setMessage({ kind: 'error', text: err instanceof Error ? err.message : String(err) }),
-      );
+    call<ApplicationView & { submission: Submission }>('GET', applicationPath(id))
+      .then(({ submission: sent, ...current }) => {
+        setView(current);
+        setSubmission(sent);
+      })
+      .catch(failed);
   }, [id]);
   useEffect(load, [load, live]);
   if (!view) return <p>{message?.text ?? 'Loading…'}</p>;
@@ -557,6 +567,33 @@ function ApplicationPage({ id, live }: { id: string; live: number }) {
             </p>
           )}
         </section>
+        {submission && (
+          <section className="panel">
+            <h3>Submitted with</h3>
+            {Object.entries(submission.answers).map(([question, answer]) => (
+              <p key={question}>
+                <strong>{label(question)}</strong>: {answer}
+              </p>
+            ))}
+            <ul>
+              {submission.documents.map((d) => (
+                <li key={d.documentId}>
+                  {label(d.kind)}: {d.filename} ({Math.ceil(d.size / 1024)} KB){' '}
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void download(`${applicationPath(id)}/documents/${d.documentId}`, d.filename).catch(
+                        failed,
+                      )
+                    }
+                  >
+                    Download {d.filename}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         <section className="panel">
           <h3>Timeline</h3>
           <table data-testid="timeline">

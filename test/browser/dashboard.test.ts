@@ -106,6 +106,15 @@ describe('HR dashboard', () => {
         `.column[data-stage="submitted"] .card[data-application="application/${positionId}/${ids[0]}"]`,
       )
       .click();
+    // What the candidate sent: their CV, downloaded as a recruiter screening it would.
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download cv.pdf' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe('cv.pdf');
+    expect(readFileSync(await file.path()).toString()).toBe(`%PDF-1.7 CV of ${ids[0]}`);
+    mkdirSync('.artifacts', { recursive: true });
+    await page.screenshot({ path: '.artifacts/application.png', fullPage: true });
     await page.getByRole('button', { name: 'Shortlist' }).click();
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 }).toBe('screened');
     // A refusal from the workflow is shown as a message: an interview in the past.
