@@ -263,12 +263,19 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
 
   // ---- Candidates
 
+  /**
+   * The candidate did something (signed up or in, changed their profile, applied): their data's
+   * retention period starts again (RETENTION_DAYS after their last activity).
+   */
+  const active = (candidateId: string) =>
+    touchRetention(deps.client, deps.taskQueue, candidateId, deps.retentionDays);
+
   r.post(
     '/candidates',
     { config: { access: 'public', ...limited }, schema: { body: AccountRequestSchema } },
     async (req, reply) => {
       const { candidateId, code } = await deps.candidates.createAccount(req.body);
-      await touchRetention(deps.client, deps.taskQueue, candidateId, deps.retentionDays);
+      await active(candidateId);
       await deps.mailer.sendRaw({
         emailId: `account:${candidateId}:confirm`,
         to: { kind: 'candidate', id: candidateId },
@@ -306,6 +313,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     },
     async (req) => {
       if (!(await deps.candidates.confirm(req.params.candidateId, req.body.code))) throw wrongCode();
+      await active(req.params.candidateId);
       return { token: await deps.tokens.issue('candidate', req.params.candidateId) };
     },
   );
@@ -336,6 +344,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     async (req) => {
       const candidateId = await deps.candidates.candidateIdFor(req.body.email);
       if (!candidateId || !(await deps.candidates.confirm(candidateId, req.body.code))) throw wrongCode();
+      await active(candidateId);
       return { candidateId, token: await deps.tokens.issue('candidate', candidateId) };
     },
   );
@@ -344,9 +353,11 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     if (!c) throw new HttpError(404, 'no profile');
     return c;
   });
-  r.patch('/me', { config: { access: ['candidate'] }, schema: { body: ProfilePatchSchema } }, async (req) =>
-    deps.candidates.updateProfile(who(req).subject, req.body),
-  );
+  r.patch('/me', { config: { access: ['candidate'] }, schema: { body: ProfilePatchSchema } }, async (req) => {
+    const updated = await deps.candidates.updateProfile(who(req).subject, req.body);
+    await active(who(req).subject);
+    return updated;
+  });
   r.get(
     '/me/documents/:documentId',
     {
@@ -385,6 +396,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
         bytes: req.body,
       });
       await deps.candidates.addDocument(candidateId, ref);
+      await active(candidateId);
       return reply.status(201).send(ref);
     },
   );
@@ -417,7 +429,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
           submissionKey: req.headers['idempotency-key'],
         },
       );
-      if (result.ok) await touchRetention(deps.client, deps.taskQueue, who(req).subject, deps.retentionDays);
+      if (result.ok) await active(who(req).subject);
       if (!result.ok) {
         const message =
           result.status === 409

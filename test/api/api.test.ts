@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachment, buildApp, type RouteInfo } from '../../api/server.js';
 import type { ApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
+import { retentionWorkflowId } from '../../workflows/retention-workflow.js';
 import { kvTokenStore } from '../../stores/tokens.js';
 import { CODE_ATTEMPTS, CODE_INTERVAL_MS, EmailTaken, kvCandidateStore } from '../../stores/candidates.js';
 import { eventually } from '../helpers/application-harness.js';
@@ -419,6 +420,10 @@ describe('signing in with a code by email', () => {
     });
     expect(reused.statusCode).toBe(422);
     expect(mailsTo(cand.email, /sign-in code/)).toHaveLength(1);
+    // Confirming and signing in are activity: each starts the retention clock of the candidate's
+    // data again (the account was made by the store, so the confirmation started it).
+    const retention = await stack.client.workflow.getHandle(retentionWorkflowId(cand.id)).fetchHistory();
+    expect(retention.events?.filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(2);
     // Signing out ends that token, and only that one.
     const out = await app.inject({ method: 'DELETE', url: '/session', headers: auth(session.token) });
     expect(out.statusCode).toBe(204);
