@@ -166,8 +166,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config.access;
     if (!access || access === 'public') return;
-    const header = req.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const token = bearer(req);
     const principal = token ? await deps.tokens.verify(token) : undefined;
     if (!principal) throw new HttpError(401, 'sign in: a valid bearer token is required');
     if (!access.includes(principal.role)) {
@@ -195,7 +194,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     async (req) => {
       const q = req.query;
       // Closed positions are for staff; a candidate's or visitor's includeClosed is ignored.
-      const token = req.headers.authorization?.slice(7);
+      const token = bearer(req);
       const principal = token ? await deps.tokens.verify(token) : undefined;
       const staff = principal && principal.role !== 'candidate';
       return {
@@ -485,6 +484,9 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       throw new HttpError(404, 'no such application');
     return { handle, view };
   };
+  /** What the candidate sent with the application (answers, documents), opened with their key. */
+  const submissionOf = (applicationId: string, candidateId: string) =>
+    readSubmission({ keys: deps.keys, submissions: deps.nats.submissions }, applicationId, candidateId);
   const AppParams = z.object({ positionId: Id, candidateId: z.string().min(1).max(64) });
 
   r.get(
@@ -493,12 +495,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     async (req) => {
       const id = applicationWorkflowId(req.params.positionId, req.params.candidateId);
       const { view } = await ownApplication(req, id);
-      const submission = await readSubmission(
-        { keys: deps.keys, submissions: deps.nats.submissions },
-        id,
-        view.candidateId,
-      );
-      return { ...view, submission: submission ?? null };
+      return { ...view, submission: (await submissionOf(id, view.candidateId)) ?? null };
     },
   );
   // A document the candidate attached to this application (a CV to screen), for staff and for the
@@ -512,11 +509,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     async (req, reply) => {
       const id = applicationWorkflowId(req.params.positionId, req.params.candidateId);
       const { view } = await ownApplication(req, id);
-      const submission = await readSubmission(
-        { keys: deps.keys, submissions: deps.nats.submissions },
-        id,
-        view.candidateId,
-      );
+      const submission = await submissionOf(id, view.candidateId);
       const ref = submission?.documents.find((d) => d.documentId === req.params.documentId);
       if (!ref) throw new HttpError(404, 'no such document in this application');
       return sendDocument(reply, view.candidateId, ref);
@@ -712,7 +705,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   );
   // Signing out: the token presented stops working, here and in every other process.
   r.delete('/session', { config: { access: ANYONE_SIGNED_IN } }, async (req, reply) => {
-    await deps.tokens.revoke(req.headers.authorization!.slice(7).trim());
+    await deps.tokens.revoke(bearer(req));
     return reply.status(204).send();
   });
 
@@ -755,4 +748,10 @@ export function attachment(filename: string): string {
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The token of an `Authorization: Bearer …` header; '' without one. */
+function bearer(req: FastifyRequest): string {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7).trim() : '';
 }
