@@ -38,7 +38,6 @@ export function kvKeyStore(
   opts: { maxCached?: number } = {},
 ): KeyStore {
   const maxCached = opts.maxCached ?? 10_000;
-  const token = (candidateId: string) => kvToken(candidateId);
   /** Opened keys by token, in order of last use. */
   const cache = new Map<string, Buffer>();
   /** The stream sequence of the latest deletion seen per token: a read older than it is stale. */
@@ -72,7 +71,7 @@ export function kvKeyStore(
         if (op !== 'DEL' && op !== 'PURGE') continue;
         const t = m.subject.slice(prefix.length);
         cache.delete(t);
-        deletedAt.delete(t);
+        deletedAt.delete(t); // to the end: the oldest deletions go first when over the cap
         deletedAt.set(t, m.seq);
         if (deletedAt.size > maxCached) deletedAt.delete(deletedAt.keys().next().value!);
       }
@@ -90,7 +89,7 @@ export function kvKeyStore(
 
   const existing = async (candidateId: string) => {
     await follow;
-    const t = token(candidateId);
+    const t = kvToken(candidateId);
     const hit = cache.get(t);
     if (hit) {
       cache.delete(t);
@@ -111,19 +110,19 @@ export function kvKeyStore(
       const key = randomBytes(32);
       let revision: number;
       try {
-        revision = await kv.create(`key.${token(candidateId)}`, seal(masterKey, key, `key:${candidateId}`));
+        revision = await kv.create(`key.${kvToken(candidateId)}`, seal(masterKey, key, `key:${candidateId}`));
       } catch {
         // Someone created it first: use theirs.
         const theirs = await existing(candidateId);
         if (!theirs) throw new KeyDestroyed(`the key of candidate ${candidateId} was destroyed`);
         return theirs;
       }
-      remember(token(candidateId), key, revision);
+      remember(kvToken(candidateId), key, revision);
       return key;
     },
     async destroy(candidateId) {
-      cache.delete(token(candidateId));
-      await kv.purge(`key.${token(candidateId)}`);
+      cache.delete(kvToken(candidateId));
+      await kv.purge(`key.${kvToken(candidateId)}`);
     },
   };
 }
