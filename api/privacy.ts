@@ -29,7 +29,11 @@ export interface PrivacyDeps {
   keys: KeyStore;
 }
 
-async function applicationIdsOf(client: Client, candidateId: string, onlyRunning = false): Promise<string[]> {
+export async function applicationIdsOf(
+  client: Client,
+  candidateId: string,
+  onlyRunning = false,
+): Promise<string[]> {
   const ids: string[] = [];
   const query = applicationsQuery({ candidateId, running: onlyRunning });
   for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);

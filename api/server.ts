@@ -60,7 +60,7 @@ import {
   searchPositions,
 } from './positions.js';
 import { readSubmission, submitApplication } from './submissions.js';
-import { eraseCandidate, exportCandidate, touchRetention } from './privacy.js';
+import { applicationIdsOf, eraseCandidate, exportCandidate, touchRetention } from './privacy.js';
 import type { ApplicationIndex } from '../readside/application-index.js';
 import type { ProjectionStore } from '../readside/projector.js';
 import { figures as computeFigures } from '../readside/projection.js';
@@ -268,6 +268,9 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
    */
   const active = (candidateId: string) =>
     touchRetention(deps.client, deps.taskQueue, candidateId, deps.retentionDays);
+  /** What the candidate sent with the application (answers, documents), opened with their key. */
+  const submissionOf = (applicationId: string, candidateId: string) =>
+    readSubmission({ keys: deps.keys, submissions: deps.nats.submissions }, applicationId, candidateId);
 
   r.post(
     '/candidates',
@@ -370,6 +373,31 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       );
       if (!ref) throw new HttpError(404, 'no such document on your profile');
       return sendDocument(reply, candidateId, ref);
+    },
+  );
+  r.delete(
+    '/me/documents/:documentId',
+    {
+      config: { access: ['candidate'] },
+      schema: { params: z.object({ documentId: DocumentRefSchema.shape.documentId }) },
+    },
+    async (req) => {
+      const candidateId = who(req).subject;
+      const { documentId } = req.params;
+      const profile = (await deps.candidates.get(candidateId))?.profile;
+      if (!profile?.documents.some((d) => d.documentId === documentId))
+        throw new HttpError(404, 'no such document on your profile');
+      await deps.candidates.removeDocument(candidateId, documentId);
+      // A file an application was submitted with stays for the recruiters screening it (it goes with
+      // the candidate's key at erasure); any other file is deleted now.
+      const keptFor: string[] = [];
+      for (const applicationId of await applicationIdsOf(deps.client, candidateId)) {
+        const sent = await submissionOf(applicationId, candidateId);
+        if (sent?.documents.some((d) => d.documentId === documentId)) keptFor.push(applicationId);
+      }
+      if (keptFor.length === 0) await deps.documents.delete(candidateId, documentId);
+      await active(candidateId);
+      return { removed: documentId, keptFor };
     },
   );
   r.post(
@@ -484,9 +512,6 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       throw new HttpError(404, 'no such application');
     return { handle, view };
   };
-  /** What the candidate sent with the application (answers, documents), opened with their key. */
-  const submissionOf = (applicationId: string, candidateId: string) =>
-    readSubmission({ keys: deps.keys, submissions: deps.nats.submissions }, applicationId, candidateId);
   const AppParams = z.object({ positionId: Id, candidateId: z.string().min(1).max(64) });
 
   r.get(

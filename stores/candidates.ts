@@ -60,6 +60,8 @@ export interface CandidateStore {
   get(candidateId: string): Promise<Candidate | undefined>;
   updateProfile(candidateId: string, patch: ProfilePatch): Promise<Candidate>;
   addDocument(candidateId: string, ref: DocumentRef): Promise<Candidate>;
+  /** Takes the document off the profile (every kind it was added as); CandidateNotFound if not there. */
+  removeDocument(candidateId: string, documentId: string): Promise<Candidate>;
   /** Erases the personal data: the key is destroyed, the index to the email removed. */
   erase(candidateId: string): Promise<void>;
 }
@@ -237,6 +239,15 @@ export function kvCandidateStore(
     updateProfile(candidateId, raw) {
       const patch = ProfilePatchSchema.parse(raw);
       return change(candidateId, (c) => ({ ...c, profile: { ...c.profile, ...patch } }));
+    },
+
+    removeDocument(candidateId, documentId) {
+      return change(candidateId, (c) => {
+        const kept = c.profile.documents.filter((d) => d.documentId !== documentId);
+        if (kept.length === c.profile.documents.length)
+          throw new CandidateNotFound(`no document ${documentId} on the profile`);
+        return { ...c, profile: { ...c.profile, documents: kept } };
+      });
     },
 
     addDocument(candidateId, ref) {

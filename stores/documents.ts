@@ -24,6 +24,8 @@ export interface DocumentStore {
   /** Validates, seals with the candidate's key, stores by content hash; the same file is stored once. */
   put(candidateId: string, upload: DocumentUpload): Promise<DocumentRef>;
   get(candidateId: string, documentId: string): Promise<Uint8Array | undefined>;
+  /** Deletes the stored file; nothing if it is not there. */
+  delete(candidateId: string, documentId: string): Promise<void>;
 }
 
 /**
@@ -108,6 +110,10 @@ export function objectDocumentStore(
       return object.info.metadata?.[FORMAT] === SEALED_BYTES
         ? openBytes(key, blob, aad)
         : open(key, Buffer.from(blob).toString(), aad);
+    },
+    async delete(candidateId, documentId) {
+      const objectName = name(candidateId, documentId);
+      if (await os.info(objectName)) await os.delete(objectName);
     },
   };
 }

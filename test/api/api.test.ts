@@ -281,6 +281,56 @@ describe('a candidate and a recruiter through the API', () => {
     expect(bad.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('params.documentId');
   });
 
+  it('takes a document off the profile, and deletes its file unless an application was sent with it', async () => {
+    const positionId = await position();
+    const owner = await candidate('Priya Raman'); // uploads cv.pdf
+    const sentCv = (await app.inject({ method: 'GET', url: '/me', headers: auth(owner.token) })).json<{
+      profile: { documents: { documentId: string }[] };
+    }>().profile.documents[0]!.documentId;
+    const submitted = await app.inject({
+      method: 'POST',
+      url: '/applications',
+      headers: { ...auth(owner.token), 'idempotency-key': `remove-${owner.id}` },
+      payload: { positionId },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    // A newer CV, never sent anywhere.
+    const newer = await app.inject({
+      method: 'POST',
+      url: '/me/documents?kind=cv&filename=cv-2027.pdf',
+      headers: { ...auth(owner.token), 'content-type': 'application/pdf' },
+      payload: Buffer.from(`%PDF-1.7 newer CV of ${owner.id}`),
+    });
+    const newerId = newer.json<{ documentId: string }>().documentId;
+    await eventually(
+      async () => (await stack.client.workflow.count(`CandidateId = '${owner.id}'`)).count,
+      (n) => n === 1,
+    );
+    const remove = (id: string) =>
+      app.inject({ method: 'DELETE', url: `/me/documents/${id}`, headers: auth(owner.token) });
+
+    const gone = await remove(newerId);
+    expect(gone.statusCode, gone.body).toBe(200);
+    expect(gone.json()).toEqual({ removed: newerId, keptFor: [] });
+    expect(await stack.documents.get(owner.id, newerId)).toBeUndefined();
+
+    const kept = await remove(sentCv);
+    expect(kept.json()).toEqual({ removed: sentCv, keptFor: [`application/${positionId}/${owner.id}`] });
+    const profile = (await app.inject({ method: 'GET', url: '/me', headers: auth(owner.token) })).json<{
+      profile: { documents: unknown[] };
+    }>().profile;
+    expect(profile.documents).toEqual([]);
+    // The recruiter screening the application still reads the CV it was sent with.
+    const screening = await app.inject({
+      method: 'GET',
+      url: `/applications/${positionId}/${owner.id}/documents/${sentCv}`,
+      headers: auth(tokens.recruiter),
+    });
+    expect(screening.statusCode).toBe(200);
+    expect(screening.rawPayload.equals(pdf)).toBe(true);
+    expect((await remove(sentCv)).statusCode).toBe(404);
+  });
+
   it('names a download in any script', () => {
     expect(attachment("Lebenslauf (Müller) 'final'.pdf")).toBe(
       `attachment; filename="Lebenslauf (M_ller) 'final'.pdf"; filename*=UTF-8''Lebenslauf%20%28M%C3%BCller%29%20%27final%27.pdf`,
