@@ -35,9 +35,10 @@ export function kvKeyStore(
   kv: KV,
   masterKey: Buffer,
   js: JetStreamClient,
-  opts: { maxCached?: number } = {},
+  opts: { maxCached?: number; retryMs?: number } = {},
 ): KeyStore {
   const maxCached = opts.maxCached ?? 10_000;
+  const retryMs = opts.retryMs ?? 10_000;
   /** Opened keys by token, in order of last use. */
   const cache = new Map<string, Buffer>();
   /** The stream sequence of the latest deletion seen per token: a read older than it is stale. */
@@ -52,9 +53,9 @@ export function kvKeyStore(
     if (cache.size > maxCached) cache.delete(cache.keys().next().value!);
   };
 
-  // Starts following before any key is read: every deletion after this point is delivered, from
-  // the sequence the bucket had reached, however late the consumer is created.
-  const follow = (async () => {
+  // Every deletion after the status read is delivered, from the sequence the bucket had reached,
+  // however late the consumer is created.
+  const startFollowing = async () => {
     const status = await kv.status();
     const prefix = `$KV.${status.bucket}.key.`;
     const consumer = await js.consumers.get(status.streamInfo.config.name, {
@@ -83,12 +84,30 @@ export function kvKeyStore(
         following = false;
         cache.clear();
       });
-  })().catch(() => {
-    following = false;
-  });
+  };
+  /**
+   * Follows the bucket; if it could not (NATS away when the process started, a lost connection),
+   * tries again at the next read, at most every `retryMs`: reads go to the bucket meanwhile.
+   */
+  let attempt: Promise<void> | undefined;
+  let lastTry = -Infinity;
+  const ensureFollowing = (): Promise<void> => {
+    if (following) return Promise.resolve();
+    if (!attempt && Date.now() - lastTry >= retryMs) {
+      lastTry = Date.now();
+      attempt = startFollowing()
+        .catch(() => undefined)
+        .finally(() => {
+          attempt = undefined;
+        });
+    }
+    return attempt ?? Promise.resolve();
+  };
+  // From the start, before any key is read.
+  void ensureFollowing();
 
   const existing = async (candidateId: string) => {
-    await follow;
+    await ensureFollowing();
     const t = kvToken(candidateId);
     const hit = cache.get(t);
     if (hit) {

@@ -417,6 +417,39 @@ describe('personal data', () => {
     expect((await workerKeys.existing(candidateId))?.equals(again)).toBe(true);
   });
 
+  it('keeps keys again once it can follow the bucket, when it could not at first', async () => {
+    // NATS refuses the first consumer (away while the process started); key reads are counted.
+    let refusals = 1;
+    const js = new Proxy(stack.nats.js, {
+      get: (target, prop, receiver) =>
+        prop === 'consumers'
+          ? new Proxy(target.consumers, {
+              get: (c, p, r) =>
+                p === 'get' && refusals-- > 0
+                  ? () => Promise.reject(new Error('no responders'))
+                  : (Reflect.get(c, p, r) as unknown),
+            })
+          : (Reflect.get(target, prop, receiver) as unknown),
+    });
+    let reads = 0;
+    const kv = new Proxy(stack.nats.candidateKeys, {
+      get: (target, prop, receiver) => {
+        if (prop === 'get') reads += 1;
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const keys = kvKeyStore(kv, randomBytes(32), js, { retryMs: 0 });
+    const id = `follow-${run}`;
+    const key = await keys.keyFor(id);
+    const before = reads;
+    expect((await keys.existing(id))?.equals(key)).toBe(true);
+    expect((await keys.existing(id))?.equals(key)).toBe(true);
+    expect((await keys.existing(id))?.equals(key)).toBe(true);
+    // Following again from the first read after the refusal, the key is read from the bucket once.
+    expect(reads - before).toBeLessThanOrEqual(1);
+    expect(refusals).toBeLessThan(0);
+  });
+
   it('stores a document as its sealed bytes, and still opens one stored as base64 text', async () => {
     const id = `docs-${Date.now()}`;
     await stack.addCandidate(id, 'Document Owner', `${id}@example.org`);
