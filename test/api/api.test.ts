@@ -83,6 +83,17 @@ async function candidate(name: string): Promise<{ id: string; token: string; ema
   return { id: candidateId, token, email };
 }
 
+/** The candidate applies to the position, once. */
+async function apply(who: { id: string; token: string }, positionId: string): Promise<void> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/applications',
+    headers: { ...auth(who.token), 'idempotency-key': `apply-${positionId}-${who.id}` },
+    payload: { positionId },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+}
+
 let positionSeq = 0;
 async function position(): Promise<string> {
   positionSeq += 1;
@@ -242,13 +253,7 @@ describe('a candidate and a recruiter through the API', () => {
     const positionId = await position();
     const owner = await candidate('Leilani Kahale');
     const other = await candidate('Tomasz Nowak');
-    const submitted = await app.inject({
-      method: 'POST',
-      url: '/applications',
-      headers: { ...auth(owner.token), 'idempotency-key': `docs-${owner.id}` },
-      payload: { positionId },
-    });
-    expect(submitted.statusCode, submitted.body).toBe(201);
+    await apply(owner, positionId);
     const url = `/applications/${positionId}/${owner.id}`;
     const view = (await app.inject({ method: 'GET', url, headers: auth(tokens.recruiter) })).json<{
       submission: { documents: { documentId: string; filename: string }[] };
@@ -287,13 +292,7 @@ describe('a candidate and a recruiter through the API', () => {
     const sentCv = (await app.inject({ method: 'GET', url: '/me', headers: auth(owner.token) })).json<{
       profile: { documents: { documentId: string }[] };
     }>().profile.documents[0]!.documentId;
-    const submitted = await app.inject({
-      method: 'POST',
-      url: '/applications',
-      headers: { ...auth(owner.token), 'idempotency-key': `remove-${owner.id}` },
-      payload: { positionId },
-    });
-    expect(submitted.statusCode, submitted.body).toBe(201);
+    await apply(owner, positionId);
     // A newer CV, never sent anywhere.
     const newer = await app.inject({
       method: 'POST',
