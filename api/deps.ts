@@ -27,6 +27,7 @@ export function buildDeps(config: Config, nats: NatsResources, client: Client): 
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     retentionDays: config.RETENTION_DAYS,
     rateLimitPerMinute: config.API_RATE_LIMIT,
+    ...(config.API_TRUST_PROXY ? { trustProxy: config.API_TRUST_PROXY } : {}),
     codec: encryptionCodec(masterKey),
     uiOrigin: `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
     nats,

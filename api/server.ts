@@ -89,6 +89,8 @@ export interface ApiDeps {
   logLevel?: Config['LOG_LEVEL'];
   /** Requests a minute per client address to the sign-up and code routes (API_RATE_LIMIT); 0 or unset: none. */
   rateLimitPerMinute?: number;
+  /** The reverse proxies trusted to name the client (API_TRUST_PROXY); unset: none. */
+  trustProxy?: string;
 }
 
 /** Who may call a route: 'public', or the roles allowed. */
@@ -119,6 +121,8 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       ? { level: deps.logLevel.toLowerCase(), redact: ['req.headers.authorization'] }
       : false,
     bodyLimit: 11 * 1024 * 1024,
+    // The client's address (rate limits, logs) is the proxy's unless the proxy is trusted.
+    trustProxy: deps.trustProxy ?? false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -43,6 +43,15 @@ export const ConfigSchema = z.object({
    * 0: no limit. Per API process, by the address the API sees.
    */
   API_RATE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(20),
+  /**
+   * The reverse proxies in front of the API (TLS, a load balancer), whose X-Forwarded-For names the
+   * client: their addresses or ranges, comma-separated. Unset: none, and the address a request came
+   * from is the client's (behind a proxy, every client would share one).
+   */
+  API_TRUST_PROXY: z
+    .string()
+    .regex(/^[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*$/, 'addresses or ranges, e.g. 10.0.0.5,10.0.1.0/24')
+    .optional(),
   /** Days a candidate's personal data is kept after their last activity, then erased. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
   /** Base64 of 32 bytes, wrapping every candidate's data key; unset: a key file under DATA_DIR. */

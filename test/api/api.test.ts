@@ -567,6 +567,30 @@ describe('the sign-up and code routes', () => {
       await limitedApp.close();
     }
   });
+
+  it('count each client behind a trusted proxy apart, and only behind a trusted one', async () => {
+    const ask = (target: FastifyInstance, client: string) =>
+      target.inject({
+        method: 'POST',
+        url: '/candidates/code',
+        remoteAddress: '10.0.0.5',
+        headers: { 'x-forwarded-for': client },
+        payload: { email: `proxied.${run}@example.org` },
+      });
+    const behind = (await buildApp({ ...stack.api, rateLimitPerMinute: 1, trustProxy: '10.0.0.5' })).app;
+    const open = (await buildApp({ ...stack.api, rateLimitPerMinute: 1 })).app;
+    try {
+      expect((await ask(behind, '198.51.100.7')).statusCode).toBe(202);
+      expect((await ask(behind, '203.0.113.9')).statusCode).toBe(202);
+      expect((await ask(behind, '198.51.100.7')).statusCode).toBe(429);
+      // Without trusting it, the header is anyone's to write: the proxy's address counts.
+      expect((await ask(open, '198.51.100.7')).statusCode).toBe(202);
+      expect((await ask(open, '203.0.113.9')).statusCode).toBe(429);
+    } finally {
+      await behind.close();
+      await open.close();
+    }
+  });
 });
 
 describe('tokens', () => {

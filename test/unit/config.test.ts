@@ -25,6 +25,15 @@ describe('configuration', () => {
     expect(messages.some((m) => m.startsWith('API_PORT:'))).toBe(true);
   });
 
+  it("takes the API's trusted proxies as addresses or ranges only", () => {
+    expect(parseConfig({ API_TRUST_PROXY: '10.0.0.5,10.0.1.0/24,::1' }).success).toBe(true);
+    const r = parseConfig({ API_TRUST_PROXY: 'true' });
+    expect(r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'API_TRUST_PROXY: addresses or ranges, e.g. 10.0.0.5,10.0.1.0/24',
+    ]);
+    expect(ConfigSchema.parse({}).API_RATE_LIMIT).toBe(20);
+  });
+
   it('stops a process with one readable line', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
       env: { ...process.env, NATS_URL: 'http://wrong' },
