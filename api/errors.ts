@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { DocumentRefused } from '../stores/documents.js';
-import { CandidateNotFound, EmailTaken } from '../stores/candidates.js';
+import { CandidateNotFound, DocumentNotOnProfile, EmailTaken } from '../stores/candidates.js';
 import { ExamBookingRefused } from '../activities/exam-booking.js';
 import type { FieldProblem } from './eligibility.js';
 import { PositionRefused } from './positions.js';
@@ -65,6 +65,7 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   if (err instanceof EmailTaken)
     return send(409, { error: err.message, problems: [{ field: 'email', message: err.message }] });
   if (err instanceof ExamBookingRefused) return send(409, { error: err.message });
+  if (err instanceof DocumentNotOnProfile) return send(404, { error: err.message });
   if (err instanceof CandidateNotFound)
     return send(404, { error: 'no such candidate, or their data has been erased' });
   const status = (err as FastifyError).statusCode;

@@ -388,9 +388,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     async (req) => {
       const candidateId = who(req).subject;
       const { documentId } = req.params;
-      const profile = (await deps.candidates.get(candidateId))?.profile;
-      if (!profile?.documents.some((d) => d.documentId === documentId))
-        throw new HttpError(404, 'no such document on your profile');
+      // Refused by the store, and nothing changed, when the document is not on the profile.
       await deps.candidates.removeDocument(candidateId, documentId);
       // A file an application was submitted with stays for the recruiters screening it (it goes with
       // the candidate's key at erasure); any other file is deleted now.

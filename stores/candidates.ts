@@ -36,6 +36,9 @@ export class EmailTaken extends Error {
 export class CandidateNotFound extends Error {
   override readonly name = 'CandidateNotFound';
 }
+export class DocumentNotOnProfile extends Error {
+  override readonly name = 'DocumentNotOnProfile';
+}
 
 export interface CandidateStore {
   /** A new account; the code goes to the candidate by email. `candidateId` only for imports and tests. */
@@ -60,7 +63,7 @@ export interface CandidateStore {
   get(candidateId: string): Promise<Candidate | undefined>;
   updateProfile(candidateId: string, patch: ProfilePatch): Promise<Candidate>;
   addDocument(candidateId: string, ref: DocumentRef): Promise<Candidate>;
-  /** Takes the document off the profile (every kind it was added as); CandidateNotFound if not there. */
+  /** Takes the document off the profile (every kind it was added as); DocumentNotOnProfile if not there. */
   removeDocument(candidateId: string, documentId: string): Promise<Candidate>;
   /** Erases the personal data: the key is destroyed, the index to the email removed. */
   erase(candidateId: string): Promise<void>;
@@ -245,7 +248,7 @@ export function kvCandidateStore(
       return change(candidateId, (c) => {
         const kept = c.profile.documents.filter((d) => d.documentId !== documentId);
         if (kept.length === c.profile.documents.length)
-          throw new CandidateNotFound(`no document ${documentId} on the profile`);
+          throw new DocumentNotOnProfile('no such document on your profile');
         return { ...c, profile: { ...c.profile, documents: kept } };
       });
     },

@@ -609,21 +609,18 @@ describe('tokens', () => {
     now += 60 * DAYS(1);
     expect(await store.verify(staffToken)).toBeUndefined();
     // Through the API: the lifetime an admin sets, within a year.
-    const issued = await app.inject({
-      method: 'POST',
-      url: '/tokens',
-      headers: auth(tokens.admin),
-      payload: { role: 'hr', subject: `hr-${run}`, days: 7 },
-    });
+    const issue = (days: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/tokens',
+        headers: auth(tokens.admin),
+        payload: { role: 'hr', subject: `hr-${run}`, days },
+      });
+    const issued = await issue(7);
     expect(issued.statusCode).toBe(201);
     const principal = await stack.api.tokens.verify(issued.json<{ token: string }>().token);
     expect(Date.parse(principal!.expiresAt!) - Date.parse(principal!.issuedAt)).toBe(7 * DAYS(1));
-    const tooLong = await app.inject({
-      method: 'POST',
-      url: '/tokens',
-      headers: auth(tokens.admin),
-      payload: { role: 'hr', subject: `hr-${run}`, days: 400 },
-    });
+    const tooLong = await issue(400);
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('body.days');
   });
