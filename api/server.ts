@@ -249,6 +249,13 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     },
   );
 
+  // ---- Reference data for forms: the nationality a candidate picks is one of these.
+  r.get('/member-countries', { config: { access: 'public' } }, () => ({
+    countries: [...deps.reference.memberCountries]
+      .map(([code, name]) => ({ code, name }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'en')),
+  }));
+
   // ---- Exam sessions
 
   r.post(

@@ -5,31 +5,82 @@ import type { PositionSummary } from '../../schemas/position.js';
 
 export type { ApplicationSummary, PositionSummary };
 
-export class ApiRefusal extends Error {}
+/** The API said no: its message, the fields it named, and the rest of its answer (an existing id). */
+export class ApiRefusal extends Error {
+  constructor(
+    message: string,
+    readonly status = 0,
+    readonly problems: { field: string; message: string }[] = [],
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
 
 export const tokenStore = {
   get: () => localStorage.getItem('hiring-token') ?? '',
   set: (t: string) => localStorage.setItem('hiring-token', t),
 };
 
-export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(path, {
     method,
     headers: {
       authorization: `Bearer ${tokenStore.get()}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  return answer<T>(res);
+}
+
+async function answer<T>(res: Response): Promise<T> {
   const data = (await res.json().catch(() => ({}))) as {
     error?: string;
     problems?: { field: string; message: string }[];
   };
   if (!res.ok) {
-    const problems = data.problems?.map((p) => `${p.field}: ${p.message}`).join('; ');
-    throw new ApiRefusal(`${data.error ?? res.statusText}${problems ? ` (${problems})` : ''}`);
+    const problems = data.problems ?? [];
+    const listed = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+    throw new ApiRefusal(
+      `${data.error ?? res.statusText}${listed ? ` (${listed})` : ''}`,
+      res.status,
+      problems,
+      data,
+    );
   }
   return data as T;
+}
+
+/** Sends a file as it is (the API checks its bytes, not its name); the type from its name if the browser gave none. */
+export async function upload<T>(path: string, file: File): Promise<T> {
+  const type =
+    file.type ||
+    (file.name.toLowerCase().endsWith('.pdf')
+      ? 'application/pdf'
+      : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokenStore.get()}`, 'content-type': type },
+    body: file,
+  });
+  return answer<T>(res);
+}
+
+/**
+ * One key per intended action, kept while the form is on screen: a double click or a retry after a
+ * lost answer sends the same key, and the API gives back the same result instead of acting twice.
+ * (getRandomValues: randomUUID needs a secure context, and the API may be served over plain http.)
+ */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export const applicationPath = (id: string) => {
@@ -43,8 +94,14 @@ export const listApplications = (query: Record<string, string>) =>
     `/applications?${new URLSearchParams({ limit: '200', ...query }).toString()}`,
   );
 
-export const act = (id: string, command: CommandInput) =>
-  call<ApplicationView>('POST', `${applicationPath(id)}/transitions`, command);
+/** One transition; with a key, a repeat of the same intended action is answered, not made twice. */
+export const act = (id: string, command: CommandInput, idempotencyKey?: string) =>
+  call<ApplicationView>(
+    'POST',
+    `${applicationPath(id)}/transitions`,
+    command,
+    idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+  );
 
 /** What the /events feed carries: ids, types and stages only, never personal data. */
 export interface LiveEvent {

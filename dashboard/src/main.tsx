@@ -7,48 +7,30 @@ import {
   type ApplicationView,
   type CommandInput,
 } from '../../schemas/application.js';
-import type { DocumentRef } from '../../schemas/candidate.js';
-import {
-  ContractTypeSchema,
-  DUTY_STATIONS,
-  DutyStationSchema,
-  type DutyStation,
-} from '../../schemas/reference.js';
+import { ContractTypeSchema, DUTY_STATIONS, DutyStationSchema } from '../../schemas/reference.js';
 import {
   act,
   ApiRefusal,
-  applicationPath,
   call,
-  download,
   followEvents,
   listApplications,
   tokenStore,
   type ApplicationSummary,
   type PositionSummary,
 } from './api.js';
+import {
+  CandidateApplication,
+  CandidateApplications,
+  CandidateSignIn,
+  PositionPage,
+  Profile,
+  SignUp,
+  Vacancies,
+} from './candidate.js';
+import { field, label, when } from './format.js';
+import { SubmissionPanel, useApplication } from './application.js';
 
 const STAGES = ActiveStageSchema.options;
-const label = (s: string) => s.replaceAll('_', ' ');
-
-/** "Tue 2 Feb 2027, 23:59 in Lyon (22:59 your time)": a deadline as each reader needs it. */
-function when(instant: string | null | undefined, station: string): string {
-  if (!instant) return '—';
-  const tz = DUTY_STATIONS[station as DutyStation]?.timeZone ?? 'UTC';
-  const city = DUTY_STATIONS[station as DutyStation]?.city ?? station;
-  const fmt = (timeZone?: string) =>
-    new Intl.DateTimeFormat('en-GB', {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      ...(timeZone ? { timeZone } : {}),
-    }).format(new Date(instant));
-  return `${fmt(tz)} in ${city} (${fmt()} your time)`;
-}
-
-/** A text field of a submitted form, trimmed. */
-function field(e: FormEvent<HTMLFormElement>, name: string): string {
-  const raw = new FormData(e.currentTarget).get(name);
-  return typeof raw === 'string' ? raw.trim() : '';
-}
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -102,49 +84,98 @@ function App() {
     setRole(undefined);
   };
 
+  const route = parseRoute(hash);
+  const candidateSignIn = <CandidateSignIn onToken={signIn} />;
+
   if (!token || !role) {
+    // Anyone may browse the vacancies; applying needs an account.
+    if (route.page === 'position')
+      return (
+        <main>
+          <PositionPage id={route.id} signedIn={false} signIn={candidateSignIn} />
+        </main>
+      );
+    if (route.page === 'sign-up')
+      return (
+        <main>
+          <SignUp next={route.id} onToken={signIn} />
+        </main>
+      );
     return (
       <main>
         <h1>INTERPOL Recruitment</h1>
-        <CandidateSignIn onToken={signIn} />
-        <h2>Staff</h2>
-        <form
-          className="action"
-          onSubmit={(e: FormEvent<HTMLFormElement>) => {
-            e.preventDefault();
-            signIn(field(e, 'token'));
-          }}
-        >
-          <label>
-            Access token <input name="token" type="password" size={50} aria-label="Access token" />
-          </label>
-          <button type="submit">Sign in</button>
-        </form>
-        {token && role === undefined && (
-          <p className="message error">That token was not accepted (or it has expired): sign in again.</p>
-        )}
+        <div className="panels">
+          <section className="panel">
+            <h2>Candidates</h2>
+            {candidateSignIn}
+            <p>
+              New here? <a href="#/sign-up">Create an account</a> with your name and email address.
+            </p>
+          </section>
+          <section className="panel">
+            <h2>Staff</h2>
+            <form
+              className="action"
+              onSubmit={(e: FormEvent<HTMLFormElement>) => {
+                e.preventDefault();
+                signIn(field(e, 'token'));
+              }}
+            >
+              <label>
+                Access token <input name="token" type="password" size={50} aria-label="Access token" />
+              </label>
+              <button type="submit">Sign in</button>
+            </form>
+            {token && role === undefined && (
+              <p className="message error">That token was not accepted (or it has expired): sign in again.</p>
+            )}
+          </section>
+        </div>
+        <Vacancies />
       </main>
     );
   }
-  const appId = hash.startsWith('#/application/')
-    ? decodeURIComponent(hash.slice('#/application/'.length))
-    : undefined;
+  if (role === 'candidate')
+    return (
+      <>
+        <header>
+          <a href="#/">My applications</a>
+          <a href="#/positions">Vacancies</a>
+          <a href="#/profile">My profile</a>
+          <span className="live" />
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </header>
+        <main>
+          {route.page === 'positions' ? (
+            <Vacancies />
+          ) : route.page === 'position' ? (
+            <PositionPage id={route.id} signedIn signIn={candidateSignIn} />
+          ) : route.page === 'profile' ? (
+            <Profile />
+          ) : route.page === 'application' ? (
+            <CandidateApplication id={route.id} />
+          ) : (
+            <CandidateApplications />
+          )}
+        </main>
+      </>
+    );
   return (
     <>
       <header>
-        <a href="#/">{role === 'staff' ? 'Pipeline' : 'My applications'}</a>
+        <a href="#/">Pipeline</a>
         <span className="live" data-testid="live">
-          {role === 'staff' ? `live: ${live} event${live === 1 ? '' : 's'}` : ''}
+          {`live: ${live} event${live === 1 ? '' : 's'}`}
         </span>
         <button type="button" onClick={signOut}>
           Sign out
         </button>
       </header>
       <main>
-        {role === 'candidate' ? (
-          <CandidateView />
-        ) : appId ? (
-          <ApplicationPage id={appId} live={live} />
+        {route.page === 'application' ? (
+          <ApplicationPage id={route.id} live={live} />
         ) : (
           <Board live={live} announced={announced} />
         )}
@@ -153,63 +184,18 @@ function App() {
   );
 }
 
-/** A candidate signs in with their email address: a code is sent to it, and the code opens the session. */
-function CandidateSignIn({ onToken }: { onToken: (token: string) => void }) {
-  const [email, setEmail] = useState('');
-  const [sent, setSent] = useState<string>();
-  const [error, setError] = useState<string>();
-  return (
-    <>
-      <h2>Candidates</h2>
-      <form
-        className="action"
-        onSubmit={(e: FormEvent<HTMLFormElement>) => {
-          e.preventDefault();
-          const address = field(e, 'email');
-          setError(undefined);
-          call<{ message: string }>('POST', '/candidates/code', { email: address })
-            .then((r) => {
-              setEmail(address);
-              setSent(`Check your email: ${r.message}.`);
-            })
-            .catch((err: unknown) => setError(String((err as Error).message)));
-        }}
-      >
-        <label>
-          Email address <input name="email" type="email" size={40} aria-label="Email address" required />
-        </label>
-        <button type="submit">Send me a code</button>
-      </form>
-      {sent && (
-        <>
-          <p className="message">{sent}</p>
-          <form
-            className="action"
-            onSubmit={(e: FormEvent<HTMLFormElement>) => {
-              e.preventDefault();
-              setError(undefined);
-              call<{ token: string }>('POST', '/candidates/sign-in', { email, code: field(e, 'code') })
-                .then((r) => onToken(r.token))
-                .catch((err: unknown) => setError(String((err as Error).message)));
-            }}
-          >
-            <label>
-              Code{' '}
-              <input
-                name="code"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                size={8}
-                aria-label="Code from the email"
-              />
-            </label>
-            <button type="submit">Confirm code</button>
-          </form>
-        </>
-      )}
-      {error && <p className="message error">{error}</p>}
-    </>
-  );
+/** The page a hash names: "#/position/P-1", "#/application/application%2FP-1%2Fc-7", "#/profile". */
+type Route =
+  | { page: 'home' | 'positions' | 'profile' }
+  | { page: 'position' | 'application'; id: string }
+  | { page: 'sign-up'; id?: string };
+function parseRoute(hash: string): Route {
+  const [, page = '', rest] = /^#\/([^/]*)(?:\/(.*))?$/.exec(hash) ?? [];
+  const id = rest ? decodeURIComponent(rest) : undefined;
+  if ((page === 'position' || page === 'application') && id) return { page, id };
+  if (page === 'sign-up') return { page, id };
+  if (page === 'positions' || page === 'profile') return { page };
+  return { page: 'home' };
 }
 
 function Board({ live, announced }: { live: number; announced: ReadonlyMap<string, ApplicationStatus> }) {
@@ -461,24 +447,11 @@ function actionsFor(v: ApplicationView): {
   return out;
 }
 
-/** What the candidate sent with the application: answers to the position's questions, and files. */
-type Submission = { answers: Record<string, string>; documents: DocumentRef[] } | null;
-
 function ApplicationPage({ id, live }: { id: string; live: number }) {
-  const [view, setView] = useState<ApplicationView>();
-  const [submission, setSubmission] = useState<Submission>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
   const failed = (err: unknown) =>
     setMessage({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
-  const load = useCallback(() => {
-    call<ApplicationView & { submission: Submission }>('GET', applicationPath(id))
-      .then(({ submission: sent, ...current }) => {
-        setView(current);
-        setSubmission(sent);
-      })
-      .catch(failed);
-  }, [id]);
-  useEffect(load, [load, live]);
+  const { view, setView, submission } = useApplication(id, failed, live);
   if (!view) return <p>{message?.text ?? 'Loading…'}</p>;
   const station = view.position.dutyStation;
   return (
@@ -568,31 +541,12 @@ function ApplicationPage({ id, live }: { id: string; live: number }) {
           )}
         </section>
         {submission && (
-          <section className="panel">
-            <h3>Submitted with</h3>
-            {Object.entries(submission.answers).map(([question, answer]) => (
-              <p key={question}>
-                <strong>{label(question)}</strong>: {answer}
-              </p>
-            ))}
-            <ul>
-              {submission.documents.map((d) => (
-                <li key={d.documentId}>
-                  {label(d.kind)}: {d.filename} ({Math.ceil(d.size / 1024)} KB){' '}
-                  <button
-                    type="button"
-                    onClick={() =>
-                      void download(`${applicationPath(id)}/documents/${d.documentId}`, d.filename).catch(
-                        failed,
-                      )
-                    }
-                  >
-                    Download {d.filename}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </section>
+          <SubmissionPanel
+            title="Submitted with"
+            applicationId={id}
+            submission={submission}
+            onError={failed}
+          />
         )}
         <section className="panel">
           <h3>Timeline</h3>
@@ -609,71 +563,6 @@ function ApplicationPage({ id, live }: { id: string; live: number }) {
           </table>
         </section>
       </div>
-    </>
-  );
-}
-
-/** For the candidate: where each application stands, what comes next, and how long it may take. */
-const PLAIN: Record<ApplicationStatus, [string, string, string]> = {
-  submitted: [
-    'Received',
-    'The recruitment team reviews applications after the closing date.',
-    'Usually two to three weeks after the closing date.',
-  ],
-  screened: ['Shortlisted', 'You will be invited to an interview.', 'Usually within a few weeks.'],
-  interview: [
-    'Interview',
-    'Confirm and attend your interview.',
-    'The result usually follows within two weeks.',
-  ],
-  written_exam: [
-    'Written exam',
-    'You will receive a convocation to the written exam.',
-    'Usually within a few weeks.',
-  ],
-  offer: [
-    'Offer',
-    'Accept or decline the offer before its date.',
-    'Start is usually one to two months after acceptance.',
-  ],
-  accepted: ['Accepted', 'Human Resources will contact you about your start date and the checks.', '—'],
-  rejected: ['Not selected', 'You may apply for other positions.', '—'],
-  withdrawn: ['Withdrawn', 'You may apply for other positions.', '—'],
-  declined: ['Offer declined', 'You may apply for other positions.', '—'],
-  expired: ['Closed', 'This application closed because a deadline passed.', '—'],
-};
-
-function CandidateView() {
-  const [items, setItems] = useState<ApplicationSummary[]>([]);
-  useEffect(() => {
-    void listApplications({}).then((r) => setItems(r.items));
-  }, []);
-  return (
-    <>
-      <h2>My applications</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>Position</th>
-            <th>Where it stands</th>
-            <th>Next step</th>
-            <th>How long it may take</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((a) => {
-            const [stage, next, wait] = PLAIN[a.stage];
-            return (
-              <tr key={a.applicationId}>
-                <td>{a.positionId}</td>
-                <td>{stage}</td>
-                <td>{next}</td>
-                <td>{wait}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
     </>
   );
 }

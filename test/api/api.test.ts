@@ -364,6 +364,18 @@ describe('a candidate and a recruiter through the API', () => {
     expect(ahead.statusCode, ahead.body).toBe(201);
   });
 
+  it("lists the member countries a candidate's nationality is picked from, by name, for anyone", async () => {
+    const res = await app.inject({ method: 'GET', url: '/member-countries' });
+    expect(res.statusCode).toBe(200);
+    const { countries } = res.json<{ countries: { code: string; name: string }[] }>();
+    // data/member-countries.tsv: INTERPOL's 196 member countries.
+    expect(countries).toHaveLength(196);
+    expect(countries).toContainEqual({ code: 'FR', name: 'France' });
+    const names = countries.map((c) => c.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en')));
+    expect(new Set(countries.map((c) => c.code)).size).toBe(196);
+  });
+
   it('never shows internals on a 500', async () => {
     const deps = stack.api;
     const broken = {

@@ -162,6 +162,164 @@ describe('HR dashboard', () => {
     await page.screenshot({ path: '.artifacts/candidate-view.png' });
   });
 
+  it('takes a candidate from a vacancy to an accepted offer: account, profile, CV, application, answers', async () => {
+    const openingId = `WEBAPPLY${run}`;
+    await stack.openPosition(
+      {
+        positionId: openingId,
+        title: 'Digital forensics analyst',
+        description: `Forensic analysis of seized devices for member countries (campaign ${run}).`,
+        requirements: ['A degree in computer science or a related field'],
+        dutyStation: 'SIN',
+        contractType: 'internship',
+        requiredDocuments: ['cv'],
+        questions: [{ id: 'motivation', text: 'Why do you want to join INTERPOL?', required: true }],
+      },
+      10,
+    );
+    const outbox = join(stack.dataDir, 'outbox');
+    const mailTo = (address: string, pattern: RegExp) =>
+      eventually(
+        () =>
+          Promise.resolve(
+            readdirSync(outbox)
+              .map((f) => readFileSync(join(outbox, f), 'utf8'))
+              .find((m) => m.includes(address) && pattern.test(m)),
+          ),
+        (m) => m !== undefined,
+      );
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    const row = page.locator(`[data-testid="vacancies"] tr[data-position="${openingId}"]`);
+
+    // Browsing, signed out: the vacancy is found by station, contract type and words, and only then.
+    await page.goto(base);
+    await page.getByLabel('Words in the title or description').fill(run);
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await page.getByLabel('Contract type').selectOption('secondment');
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
+    await page.getByLabel('Contract type').selectOption('internship');
+    await page.getByLabel('Duty station').selectOption('SIN');
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await page.getByLabel('Duty station').selectOption('LYO');
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
+    await page.getByLabel('Duty station').selectOption('SIN');
+    await row.getByRole('link', { name: 'Digital forensics analyst' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'To apply, sign in' }).count()).toBe(1);
+    expect(await page.locator('article').textContent()).toContain('in Singapore');
+
+    // An account: name and address, then the code from the email; back on the vacancy, signed in.
+    const email = `web.apply.${run}@example.org`;
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Your name').fill('Aroha Ngata');
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Create my account' }).click();
+    const code = /confirmation code is (\d{6})/.exec((await mailTo(email, /confirmation code is/))!)![1]!;
+    await page.getByLabel('Code from the email').fill(code);
+    await page.getByRole('button', { name: 'Confirm code' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Send my application' }).count()).toBe(1);
+    const candidateToken = (await page.evaluate(() => localStorage.getItem('hiring-token')))!;
+    const me = (await (
+      await fetch(`${base}/me`, { headers: { authorization: `Bearer ${candidateToken}` } })
+    ).json()) as { candidateId: string };
+
+    // Applying too early: the form names every missing piece, and nothing is created.
+    await page.getByRole('button', { name: 'Send my application' }).click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.locator('[data-field="answers.motivation"]').count()).toBe(1);
+    expect(await alert.locator('[data-field="documents.cv"]').count()).toBe(1);
+    expect(await alert.locator('[data-field="profile.nationality"]').count()).toBe(1);
+    const applicationId = `application/${openingId}/${me.candidateId}`;
+    await expect(stack.client.workflow.getHandle(applicationId).describe()).rejects.toThrow();
+
+    // The profile: nationality and date of birth, then a CV (a file that is not a PDF is refused).
+    await page.getByRole('link', { name: 'add it to your profile' }).click();
+    await page.getByLabel('Nationality').selectOption('NZ');
+    await page.getByLabel('Date of birth').fill('1994-03-12');
+    await page.getByRole('button', { name: 'Save my profile' }).click();
+    await expect.poll(() => page.getByText('Your profile is saved.').count()).toBe(1);
+    await page.getByLabel('File to upload').setInputFiles({
+      name: 'cv.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('GIF89a, not a PDF at all'),
+    });
+    await page.getByRole('button', { name: 'Upload to my profile' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/file/);
+    await page.getByLabel('File to upload').setInputFiles({
+      name: 'cv.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(`%PDF-1.7 CV of Aroha Ngata ${run}`),
+    });
+    await page.getByRole('button', { name: 'Upload to my profile' }).click();
+    await expect.poll(() => page.getByTestId('documents').textContent()).toContain('cv.pdf');
+    const profile = (await (
+      await fetch(`${base}/me`, { headers: { authorization: `Bearer ${candidateToken}` } })
+    ).json()) as { profile: { nationality: string; dateOfBirth: string; documents: unknown[] } };
+    expect(profile.profile).toMatchObject({ nationality: 'NZ', dateOfBirth: '1994-03-12' });
+    expect(profile.profile.documents).toHaveLength(1);
+
+    // Applying: the answer and the CV from the profile; a second click sends nothing new.
+    await page.goto(`${base}/#/position/${openingId}`);
+    await page.getByLabel('Why do you want to join INTERPOL?').fill('To protect people across borders.');
+    await page.getByRole('button', { name: 'Send my application' }).dblclick();
+    await expect
+      .poll(() => page.getByRole('status').textContent(), { timeout: 15_000 })
+      .toContain('Your application has been sent');
+    await page.getByRole('link', { name: 'Follow it here' }).click();
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 }).toBe('Received');
+    expect(await page.locator('article').textContent()).toContain('To protect people across borders.');
+    await page.screenshot({ path: '.artifacts/candidate-application.png', fullPage: true });
+
+    // The recruiter moves it on; the candidate confirms the interview and accepts the offer.
+    const recruit = async (command: Record<string, unknown>) => {
+      const res = await fetch(`${base}/applications/${openingId}/${me.candidateId}/transitions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(command),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+    };
+    await recruit({ type: 'screen', decision: 'shortlist', notes: 'internal: strong profile' });
+    await recruit({
+      type: 'schedule_interview',
+      at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      mode: { kind: 'video', link: 'https://video.interpol.int/room/7' },
+      contactedBy: 'email',
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Confirm the interview' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('You have confirmed the interview.');
+    expect(await page.locator('article').textContent()).toContain('You confirmed it on');
+    await recruit({ type: 'record_interview', outcome: 'pass' });
+    const sessionId = `WEBAPPLY${run}-S1`;
+    const session = await fetch(`${base}/exam-sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        sessionId,
+        dutyStation: 'SIN',
+        startsAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+        capacity: 10,
+      }),
+    });
+    expect(session.status).toBe(201);
+    await recruit({ type: 'schedule_exam', sessionId });
+    await recruit({ type: 'record_exam_result', score: 81, passed: true });
+    await recruit({ type: 'make_offer', terms: 'Internship, six months, Singapore' });
+    await page.reload();
+    expect(await page.locator('article').textContent()).toContain('seat 1');
+    await page.getByRole('button', { name: 'Accept the offer' }).click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Accepted');
+    expect(await page.getByTestId('steps').textContent()).toContain('Offer');
+    // The recruiter's screening note is theirs: the candidate's page lists the steps, not the notes.
+    expect(await page.locator('article').textContent()).not.toContain('internal: strong profile');
+    // The double click made one application.
+    const listed = (await (
+      await fetch(`${base}/applications`, { headers: { authorization: `Bearer ${candidateToken}` } })
+    ).json()) as { items: unknown[] };
+    expect(listed.items).toHaveLength(1);
+    await page.screenshot({ path: '.artifacts/candidate-accepted.png', fullPage: true });
+  });
+
   it('signs a candidate in with a code sent to their email, and out again', async () => {
     // An account made two minutes ago (a new code waits a minute after the one before).
     const email = `web.signin.${run}@example.org`;

@@ -1,0 +1,28 @@
+// How the dashboard says things: stage names, instants in the duty station's time and the reader's.
+import type { FormEvent } from 'react';
+import { DUTY_STATIONS, type DutyStation } from '../../schemas/reference.js';
+
+export const label = (s: string) => s.replaceAll('_', ' ');
+
+/** "Tue 2 Feb 2027, 23:59 in Lyon (22:59 your time)": a deadline as each reader needs it. */
+export function when(instant: string | null | undefined, station: string): string {
+  if (!instant) return '—';
+  const tz = DUTY_STATIONS[station as DutyStation]?.timeZone ?? 'UTC';
+  const city = DUTY_STATIONS[station as DutyStation]?.city ?? station;
+  const fmt = (timeZone?: string) =>
+    new Intl.DateTimeFormat('en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      ...(timeZone ? { timeZone } : {}),
+    }).format(new Date(instant));
+  return `${fmt(tz)} in ${city} (${fmt()} your time)`;
+}
+
+/** A text field of a submitted form, trimmed. */
+export function field(e: FormEvent<HTMLFormElement>, name: string): string {
+  const raw = new FormData(e.currentTarget).get(name);
+  return typeof raw === 'string' ? raw.trim() : '';
+}
+
+/** The message of whatever went wrong, for a person to read. */
+export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
