@@ -160,6 +160,24 @@ describe('HR dashboard', () => {
     expect(await page.locator('tbody').textContent()).toContain('Shortlisted');
     expect(await page.locator('tbody').textContent()).toContain('You will be invited to an interview.');
     await page.screenshot({ path: '.artifacts/candidate-view.png' });
+
+    // Withdrawing asks once more, and "Keep it" keeps it; the reason goes with the withdrawal.
+    await page.getByRole('link', { name: positionId }).click();
+    await expect
+      .poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 })
+      .toBe('Shortlisted');
+    await page.getByRole('button', { name: 'Withdraw my application' }).click();
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    expect(await page.getByRole('button', { name: 'Confirm withdrawal' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Withdraw my application' }).click();
+    await page.getByLabel('Reason').fill('I have accepted another post');
+    await page.getByRole('button', { name: 'Confirm withdrawal' }).click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Withdrawn');
+    const view = await stack.client.workflow
+      .getHandle(`application/${positionId}/${ids[0]}`)
+      .query<{ status: string; outcome?: { reason: string } }>('getApplication');
+    expect(view).toMatchObject({ status: 'withdrawn', outcome: { reason: 'I have accepted another post' } });
+    expect(await page.getByRole('button', { name: 'Withdraw my application' }).count()).toBe(0);
   });
 
   it('takes a candidate from a vacancy to an accepted offer: account, profile, CV, application, answers', async () => {
