@@ -23,7 +23,7 @@ import {
   PositionIdAttribute,
   PositionStatusAttribute,
 } from '../schemas/search-attributes.js';
-import { localTimeProblem, zonedToInstant } from '../schemas/time.js';
+import { instantToZoned, localTimeProblem, zonedToInstant } from '../schemas/time.js';
 import { getPositionQuery, positionUpdate, positionWorkflow } from '../workflows/position-workflow.js';
 
 export class PositionRefused extends Error {
@@ -123,12 +123,22 @@ export async function searchPositions(client: Client, raw: PositionSearch): Prom
       dutyStation: attrs.get(DutyStationAttribute) ?? '',
       contractType: attrs.get(ContractTypeAttribute) ?? '',
       status: PositionStatusSchema.catch('open').parse(attrs.get(PositionStatusAttribute)),
-      deadline: memo.deadline ?? '',
-      deadlineLocal: memo.deadlineLocal ?? '',
+      ...closingTime(memo, attrs.get(NextDeadlineAttribute)),
       timeZone: memo.timeZone ?? '',
     });
   }
   return out.sort((a, b) => a.deadline.localeCompare(b.deadline));
+}
+
+/**
+ * When a listed position closes. An open position's next deadline (a search attribute every
+ * extension moves) is the current one, also for positions extended before the memo followed
+ * extensions (position-workflow.ts, DEADLINE_MEMO_PATCH); otherwise the memo.
+ */
+function closingTime(memo: Record<string, string>, next: Date | undefined) {
+  if (next && memo.timeZone)
+    return { deadline: next.toISOString(), deadlineLocal: instantToZoned(next, memo.timeZone) };
+  return { deadline: memo.deadline ?? '', deadlineLocal: memo.deadlineLocal ?? '' };
 }
 
 export function positionHandle(client: Client, positionId: string) {

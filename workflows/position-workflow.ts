@@ -12,7 +12,9 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  patched,
   setHandler,
+  upsertMemo,
 } from '@temporalio/workflow';
 import type { Actor } from '../schemas/application.js';
 import type { DomainEvent } from '../schemas/events.js';
@@ -36,6 +38,13 @@ export const getPositionQuery = defineQuery<PositionView>('getPosition');
 
 export const POSITION_REFUSED = 'PositionRequestRefused';
 
+/**
+ * An extended deadline is written to the memo too, where the vacancy lists read it (api/positions.ts):
+ * before, the lists kept showing the first closing time. Behind a patch: positions extended before
+ * it replay without the memo write they never made.
+ */
+export const DEADLINE_MEMO_PATCH = 'position-deadline-in-memo-2026-11';
+
 export async function positionWorkflow(input: Position): Promise<PositionView> {
   // Before anything else: which code this history began under (generation.ts), and so which kind
   // of effect lane it runs (effects.ts).
@@ -44,13 +53,15 @@ export async function positionWorkflow(input: Position): Promise<PositionView> {
   const position = PositionSchema.parse(input);
   let status: PositionStatus = 'open';
   let deadline = Date.parse(position.deadline);
+  // The closing time as the duty station reads it, kept with the instant when a recruiter extends it.
+  let deadlineLocal = position.deadlineLocal;
   let applicationsClosed = 0;
   let closing: { reason: 'filled' | 'cancelled'; note: string } | undefined;
   let seq = 0;
   const history: PositionView['history'] = [];
 
   const view = (): PositionView => ({
-    position: { ...position, deadline: new Date(deadline).toISOString() },
+    position: { ...position, deadline: new Date(deadline).toISOString(), deadlineLocal },
     status,
     applicationsClosed,
     history: [...history],
@@ -115,6 +126,9 @@ export async function positionWorkflow(input: Position): Promise<PositionView> {
       switch (command.type) {
         case 'extend_deadline': {
           deadline = zonedToInstant(command.deadlineLocal, position.timeZone).getTime();
+          deadlineLocal = command.deadlineLocal;
+          if (patched(DEADLINE_MEMO_PATCH))
+            upsertMemo({ deadline: new Date(deadline).toISOString(), deadlineLocal });
           const reopened = status === 'closed';
           status = 'open';
           record(

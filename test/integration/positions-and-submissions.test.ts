@@ -95,6 +95,30 @@ describe('positions', () => {
     expect(await ids({ includeClosed: true })).toHaveLength(3);
   });
 
+  it('lists and shows the new closing time once a recruiter extends it', async () => {
+    const words = `extended${run}`;
+    const p = draft({ dutyStation: 'SIN', title: `Analyst ${words}` });
+    await openPosition(stack.client, stack.taskQueue, p);
+    const later = instantToZoned(new Date(Date.now() + DAYS(45)), 'Asia/Singapore').slice(0, 16);
+    const changed = await changePosition(stack.client, p.positionId, {
+      actor: { role: 'recruiter', id: 'rec-1' },
+      command: { type: 'extend_deadline', deadlineLocal: later },
+    });
+    // The position itself: both forms of the closing time moved (the local one stayed behind before).
+    expect(changed.position.deadlineLocal).toBe(later);
+    expect((await getPosition(stack.client, p.positionId)).position.deadlineLocal).toBe(later);
+    // The vacancy list, as candidates browse it (it showed the first closing time before).
+    const listed = await eventually(
+      async () => (await searchPositions(stack.client, { words })).find((x) => x.positionId === p.positionId),
+      (x) => x !== undefined && x.deadlineLocal === later,
+    );
+    expect(listed!.deadline).toBe(changed.position.deadline);
+    expect((await positionHandle(stack.client, p.positionId).describe()).memo).toMatchObject({
+      deadline: changed.position.deadline,
+      deadlineLocal: later,
+    });
+  });
+
   it('refuses a deadline in the past, one the clocks skip, and a duplicate id, naming the field', async () => {
     await expect(
       openPosition(stack.client, stack.taskQueue, draft({ deadlineLocal: '2020-01-01T12:00' })),

@@ -34,10 +34,16 @@ const GENERATION = 'quiet-steps';
 async function save(
   name: string,
   handle: Pick<ApplicationHandle, 'fetchHistory'>,
-  { generations = true } = {},
+  { generations = true, since = 'first' as 'first' | 'now' } = {},
 ): Promise<void> {
   let history: Awaited<ReturnType<typeof handle.fetchHistory>> | undefined;
-  for (const file of generations ? [name, `${name}.${GENERATION}`] : [name]) {
+  // A path that exists only since this generation has no first-generation file to stand for.
+  const files = !generations
+    ? [name]
+    : since === 'now'
+      ? [`${name}.${GENERATION}`]
+      : [name, `${name}.${GENERATION}`];
+  for (const file of files) {
     const path = join(outDir, `${file}.json`);
     // An existing history stands for applications in flight under older code: it is never replaced.
     if (existsSync(path)) {
@@ -215,6 +221,49 @@ try {
     });
     await a.handle.result();
     await save('rejected-position-filled', a.handle);
+  }
+  {
+    // A position extended (its memo follows: DEADLINE_MEMO_PATCH), then cancelled.
+    const now = await env.currentTimeMs();
+    const zone = 'Asia/Singapore';
+    const deadline = new Date(now + DAYS(10));
+    const handle = await env.client.workflow.start(positionWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: 'position/REC-POS-2',
+      args: [
+        {
+          positionId: 'REC-POS-2',
+          reference: 'VN-REC-2',
+          title: 'Analyst',
+          description: 'Analysis',
+          requirements: [],
+          dutyStation: 'SIN' as const,
+          contractType: 'fixed_term' as const,
+          deadlineLocal: instantToZoned(deadline, zone),
+          timeZone: zone,
+          deadline: deadline.toISOString(),
+          openedAt: new Date(now).toISOString(),
+          recruiterId: 'rec-1',
+          requiredDocuments: ['cv' as const],
+          questions: [],
+          policy: {},
+        },
+      ],
+    });
+    await env.sleep(DAYS(2));
+    await handle.executeUpdate(positionUpdate, {
+      args: [
+        {
+          actor: { role: 'recruiter', id: 'rec-1' },
+          command: { type: 'extend_deadline', deadlineLocal: instantToZoned(new Date(now + DAYS(20)), zone) },
+        },
+      ],
+    });
+    await handle.executeUpdate(positionUpdate, {
+      args: [{ actor: { role: 'recruiter', id: 'rec-1' }, command: { type: 'cancel', reason: 'budget' } }],
+    });
+    await handle.result();
+    await save('position-extended-then-cancelled', handle, { since: 'now' });
   }
   {
     // The retention clock: renewed once, then erasure.

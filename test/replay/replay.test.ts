@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { HR_ONBOARDING_PATCH } from '../../workflows/application-workflow.js';
 import { EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH, QUIET_STEPS_PATCH } from '../../workflows/generation.js';
 import { workflowBundle } from '../helpers/temporal.js';
+import { DEADLINE_MEMO_PATCH } from '../../workflows/position-workflow.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -73,6 +74,20 @@ describe('recorded histories replay on the current workflow code', () => {
     expect(new Set(of('.quiet-steps.json').map(markers).map(String))).toEqual(new Set([QUIET_STEPS_PATCH]));
     const first = lanes.filter((f) => !/\.(settled-effects|lean-steps|quiet-steps)\.json$/.test(f));
     expect(first.filter((f) => markers(f).length > 0)).toEqual([]);
+  });
+
+  it("writes an extended deadline to the position's memo behind its patch: old histories have neither", () => {
+    const events = (file: string) =>
+      (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { eventType: string }[] }).events.map(
+        (e) => e.eventType,
+      );
+    const extended = 'position-extended-then-cancelled.quiet-steps.json';
+    expect(payloads(extended)).toContain(DEADLINE_MEMO_PATCH);
+    expect(events(extended)).toContain('EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED');
+    for (const f of files.filter((x) => x !== extended)) {
+      expect(payloads(f), f).not.toContain(DEADLINE_MEMO_PATCH);
+      expect(events(f), f).not.toContain('EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED');
+    }
   });
 
   it('sends the HR onboarding email in the lean generation without its own patch', () => {

@@ -67,6 +67,12 @@ describe('position workflow', () => {
       args: [{ actor: recruiter, command: { type: 'extend_deadline', deadlineLocal: later } }],
     });
     expect(reopened.status).toBe('open');
+    // The local closing time moves with the instant, and the memo the vacancy lists read follows.
+    expect(reopened.position.deadlineLocal).toBe(later);
+    expect((await handle.describe()).memo).toMatchObject({
+      deadlineLocal: later,
+      deadline: reopened.position.deadline,
+    });
     await env.sleep(DAYS(4));
     expect((await handle.query(getPositionQuery)).status).toBe('open');
     await env.sleep(DAYS(1) + 120_000);
