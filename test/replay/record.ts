@@ -34,7 +34,7 @@ const GENERATION = 'quiet-steps';
 async function save(
   name: string,
   handle: Pick<ApplicationHandle, 'fetchHistory'>,
-  { generations = true, since = 'first' as 'first' | 'now' } = {},
+  { generations = true, since = 'first' }: { generations?: boolean; since?: 'first' | 'now' } = {},
 ): Promise<void> {
   let history: Awaited<ReturnType<typeof handle.fetchHistory>> | undefined;
   // A path that exists only since this generation has no first-generation file to stand for.
