@@ -5,8 +5,10 @@ import {
   type ExamSession,
   type ExamSessionInput,
   type ExamSessionRecord,
+  type ExamSessionSummary,
   type SeatBooking,
 } from '../schemas/exam.js';
+import type { DutyStation } from '../schemas/reference.js';
 import { isCasConflict, kvToken } from '../stores/kv.js';
 
 /** A broken business rule (full session, unknown session): retrying cannot help. */
@@ -17,6 +19,8 @@ export class ExamBookingRefused extends Error {
 export interface ExamSeats {
   createSession(session: ExamSessionInput): Promise<ExamSession>;
   getSession(sessionId: string): Promise<ExamSessionRecord | undefined>;
+  /** Sessions by start, those at one duty station or starting after a time if asked. */
+  listSessions(filter?: { dutyStation?: DutyStation; startsAfter?: Date }): Promise<ExamSessionSummary[]>;
   /**
    * Atomic and idempotent: the same application always gets the same seat, never a second one.
    * Only in a session still ahead: nobody is sent a convocation to an exam that has begun.
@@ -91,6 +95,23 @@ export function kvExamSeats(kv: KV, maxAttempts = 200, clock: () => Date = () =>
 
     async getSession(sessionId) {
       return (await read(sessionId))?.record;
+    },
+
+    async listSessions(filter = {}) {
+      // A duty station holds a few sessions a year: reading each key is cheap and always current.
+      const out: ExamSessionSummary[] = [];
+      for await (const k of await kv.keys('session.>')) {
+        const found = await read(k.slice('session.'.length));
+        if (!found) continue;
+        const { seats, ...session } = found.record;
+        if (filter.dutyStation && session.dutyStation !== filter.dutyStation) continue;
+        if (filter.startsAfter && Date.parse(session.startsAt) <= filter.startsAfter.getTime()) continue;
+        const seatsTaken = Object.keys(seats).length;
+        out.push({ ...session, seatsTaken, seatsLeft: Math.max(0, session.capacity - seatsTaken) });
+      }
+      return out.sort(
+        (a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || a.sessionId.localeCompare(b.sessionId),
+      );
     },
 
     book(sessionId, applicationId) {

@@ -258,6 +258,25 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
 
   // ---- Exam sessions
 
+  r.get(
+    '/exam-sessions',
+    {
+      config: { access: STAFF },
+      schema: {
+        querystring: z.object({
+          dutyStation: DutyStationSchema.optional(),
+          includePast: z.stringbool().default(false),
+        }),
+      },
+    },
+    async (req) => ({
+      // Sessions still ahead, unless asked: a seat can only be booked in one of those.
+      sessions: await deps.examSeats.listSessions({
+        dutyStation: req.query.dutyStation,
+        ...(req.query.includePast ? {} : { startsAfter: new Date() }),
+      }),
+    }),
+  );
   r.post(
     '/exam-sessions',
     { config: { access: ['recruiter', 'admin'] }, schema: { body: ExamSessionSchema } },

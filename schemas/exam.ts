@@ -18,6 +18,13 @@ export const ExamSessionRecordSchema = ExamSessionSchema.extend({
 });
 export type ExamSessionRecord = z.infer<typeof ExamSessionRecordSchema>;
 
+/** A session as a recruiter picks one: when and where, and how many seats are left (never who holds them). */
+export const ExamSessionSummarySchema = ExamSessionSchema.extend({
+  seatsTaken: z.number().int().min(0),
+  seatsLeft: z.number().int().min(0),
+});
+export type ExamSessionSummary = z.infer<typeof ExamSessionSummarySchema>;
+
 export const SeatBookingSchema = z.object({
   sessionId: z.string(),
   dutyStation: DutyStationSchema,

@@ -19,32 +19,11 @@ import {
 } from './api.js';
 import { field, label, messageOf, when } from './format.js';
 import { SubmissionPanel, useApplication } from './application.js';
+import { Problems } from './ui.js';
 
 const ACTIVE: readonly string[] = ActiveStageSchema.options;
 const positionLink = (id: string) => `#/position/${encodeURIComponent(id)}`;
 const applicationLink = (id: string) => `#/application/${encodeURIComponent(id)}`;
-
-/** What the API refused, field by field, as a list a person can act on. */
-function Problems({ error }: { error: unknown }) {
-  if (!error) return null;
-  const problems = error instanceof ApiRefusal ? error.problems : [];
-  return (
-    <div className="message error" role="alert">
-      {error instanceof ApiRefusal
-        ? ((error.body.error as string | undefined) ?? error.message)
-        : messageOf(error)}
-      {problems.length > 0 && (
-        <ul>
-          {problems.map((p) => (
-            <li key={`${p.field}:${p.message}`} data-field={p.field}>
-              <strong>{label(p.field)}</strong>: {p.message}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
 
 // ---- Vacancies
 

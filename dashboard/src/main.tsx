@@ -29,6 +29,7 @@ import {
 } from './candidate.js';
 import { field, label, when } from './format.js';
 import { SubmissionPanel, useApplication } from './application.js';
+import { ExamSessionsDesk, PositionsDesk, SessionSelect } from './staff.js';
 
 const STAGES = ActiveStageSchema.options;
 
@@ -166,6 +167,8 @@ function App() {
     <>
       <header>
         <a href="#/">Pipeline</a>
+        <a href="#/positions">Positions</a>
+        <a href="#/exam-sessions">Exam sessions</a>
         <span className="live" data-testid="live">
           {`live: ${live} event${live === 1 ? '' : 's'}`}
         </span>
@@ -176,6 +179,10 @@ function App() {
       <main>
         {route.page === 'application' ? (
           <ApplicationPage id={route.id} live={live} />
+        ) : route.page === 'positions' ? (
+          <PositionsDesk />
+        ) : route.page === 'exam-sessions' ? (
+          <ExamSessionsDesk />
         ) : (
           <Board live={live} announced={announced} />
         )}
@@ -186,7 +193,7 @@ function App() {
 
 /** The page a hash names: "#/position/P-1", "#/application/application%2FP-1%2Fc-7", "#/profile". */
 type Route =
-  | { page: 'home' | 'positions' | 'profile' }
+  | { page: 'home' | 'positions' | 'profile' | 'exam-sessions' }
   | { page: 'position' | 'application'; id: string }
   | { page: 'sign-up'; id?: string };
 function parseRoute(hash: string): Route {
@@ -194,7 +201,7 @@ function parseRoute(hash: string): Route {
   const id = rest ? decodeURIComponent(rest) : undefined;
   if ((page === 'position' || page === 'application') && id) return { page, id };
   if (page === 'sign-up') return { page, id };
-  if (page === 'positions' || page === 'profile') return { page };
+  if (page === 'positions' || page === 'profile' || page === 'exam-sessions') return { page };
   return { page: 'home' };
 }
 
@@ -491,7 +498,15 @@ function ApplicationPage({ id, live }: { id: string; live: number }) {
           {a.fields.map((f) => (
             <label key={f}>
               {f}{' '}
-              <input name={f} aria-label={`${a.label} ${f}`} type={f === 'at' ? 'datetime-local' : 'text'} />
+              {f === 'session' ? (
+                <SessionSelect dutyStation={station} ariaLabel={`${a.label} ${f}`} />
+              ) : (
+                <input
+                  name={f}
+                  aria-label={`${a.label} ${f}`}
+                  type={f === 'at' ? 'datetime-local' : 'text'}
+                />
+              )}
             </label>
           ))}
           <button type="submit" className={a.danger ? 'secondary' : ''}>

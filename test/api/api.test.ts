@@ -364,6 +364,66 @@ describe('a candidate and a recruiter through the API', () => {
     expect(ahead.statusCode, ahead.body).toBe(201);
   });
 
+  it('lists exam sessions by start with the seats left, never who holds them; past ones only when asked', async () => {
+    const seats = stack.api.examSeats;
+    const at = (days: number) => new Date(Date.now() + DAYS(days)).toISOString();
+    await seats.createSession({
+      sessionId: `LS${run}-late`,
+      dutyStation: 'SIN',
+      startsAt: at(30),
+      capacity: 2,
+    });
+    await seats.createSession({
+      sessionId: `LS${run}-soon`,
+      dutyStation: 'SIN',
+      startsAt: at(10),
+      capacity: 5,
+    });
+    await seats.createSession({
+      sessionId: `LS${run}-lyon`,
+      dutyStation: 'LYO',
+      startsAt: at(20),
+      capacity: 5,
+    });
+    await seats.createSession({
+      sessionId: `LS${run}-past`,
+      dutyStation: 'SIN',
+      startsAt: at(-1),
+      capacity: 5,
+    });
+    await seats.book(`LS${run}-late`, `application/LS${run}/cand-1`);
+    const list = async (query: string) => {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/exam-sessions${query}`,
+        headers: auth(tokens.recruiter),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res
+        .json<{ sessions: Record<string, unknown>[] }>()
+        .sessions.filter((x) => String(x.sessionId).startsWith(`LS${run}-`));
+    };
+    const singapore = await list('?dutyStation=SIN');
+    expect(singapore.map((x) => x.sessionId)).toEqual([`LS${run}-soon`, `LS${run}-late`]);
+    expect(singapore[1]).toMatchObject({ capacity: 2, seatsTaken: 1, seatsLeft: 1 });
+    expect(JSON.stringify(singapore)).not.toContain('cand-1');
+    expect((await list('')).map((x) => x.sessionId)).toEqual([
+      `LS${run}-soon`,
+      `LS${run}-lyon`,
+      `LS${run}-late`,
+    ]);
+    expect((await list('?dutyStation=SIN&includePast=true')).map((x) => x.sessionId)[0]).toBe(
+      `LS${run}-past`,
+    );
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/exam-sessions?dutyStation=PARIS',
+      headers: auth(tokens.recruiter),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ problems: { field: string }[] }>().problems[0]!.field).toContain('dutyStation');
+  });
+
   it("lists the member countries a candidate's nationality is picked from, by name, for anyone", async () => {
     const res = await app.inject({ method: 'GET', url: '/member-countries' });
     expect(res.statusCode).toBe(200);

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/server.js';
+import { instantToZoned } from '../../schemas/time.js';
 import { kvCandidateStore } from '../../stores/candidates.js';
 import { eventually } from '../helpers/application-harness.js';
 import { realStack } from '../helpers/stack.js';
@@ -148,6 +149,127 @@ describe('HR dashboard', () => {
     mkdirSync('.artifacts', { recursive: true });
     await page.screenshot({ path: '.artifacts/dashboard.png', fullPage: true });
     expect(existsSync('.artifacts/dashboard.png')).toBe(true);
+  });
+
+  it('lets a recruiter publish, extend and cancel a vacancy, open an exam session and book a seat from it', async () => {
+    const deskId = `DESK${run}`;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+    await page.goto(base);
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Positions', exact: true }).click();
+
+    // Publishing: a closing time in the past is refused by field; then the vacancy is out.
+    const inDays = (days: number, time: string) =>
+      `${instantToZoned(new Date(Date.now() + days * 86_400_000), 'America/Argentina/Buenos_Aires').slice(0, 10)}T${time}`;
+    await page.getByLabel('Position id').fill(deskId);
+    await page.getByLabel('Reference').fill(`VN-${deskId}`);
+    await page.getByLabel('Title').fill('Financial crime analyst');
+    await page.getByLabel('Description').fill('Money-laundering cases across the Americas.');
+    await page.getByLabel('Requirements').fill('Five years of financial investigation\nSpanish and English');
+    await page.getByLabel('Duty station').selectOption('BUE');
+    await page.getByLabel('Contract type').selectOption('fixed_term');
+    await page.getByLabel('Closes at').fill('2020-01-31T23:59');
+    await page.getByLabel('Questions').fill('Which cases have you led?\nAnything else? (optional)');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.getByRole('alert').locator('[data-field="deadlineLocal"]').count()).toBe(1);
+    expect(
+      (await fetch(`${base}/positions/${deskId}`, { headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(404);
+    await page.getByLabel('Closes at').fill(inDays(20, '17:00'));
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('is published');
+    const position = async () =>
+      (await (await fetch(`${base}/positions/${deskId}`)).json()) as {
+        deadlineLocal: string;
+        questions: unknown[];
+        requirements: string[];
+        requiredDocuments: string[];
+        status: string;
+      };
+    expect(await position()).toMatchObject({
+      deadlineLocal: inDays(20, '17:00'),
+      requirements: ['Five years of financial investigation', 'Spanish and English'],
+      requiredDocuments: ['cv'],
+      questions: [
+        { id: 'q1', text: 'Which cases have you led?', required: true },
+        { id: 'q2', text: 'Anything else?', required: false },
+      ],
+      status: 'open',
+    });
+    const row = page.locator(`[data-testid="positions"] tr[data-position="${deskId}"]`);
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+
+    // Extending: the new closing time, in the duty station's time.
+    await row.getByRole('button', { name: `Manage ${deskId}` }).click();
+    await page.getByLabel(`New closing time of ${deskId}`).fill(inDays(30, '12:00'));
+    await page.getByRole('button', { name: 'Extend' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('now closes at');
+    expect((await position()).deadlineLocal).toBe(inDays(30, '12:00'));
+
+    // An exam session at the vacancy's duty station, typed in that station's time.
+    await page.getByRole('link', { name: 'Exam sessions' }).click();
+    const sessionId = `${deskId}-S1`;
+    await page.getByLabel('Session id').fill(sessionId);
+    await page.getByLabel('Duty station').selectOption('BUE');
+    await page.getByLabel('Starts at').fill(inDays(40, '09:30'));
+    await page.getByLabel('Seats').fill('2');
+    await page.getByRole('button', { name: 'Open the session' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain(`Session ${sessionId} is open`);
+    const sessionRow = page.locator(`[data-testid="exam-sessions"] tr[data-session="${sessionId}"]`);
+    await expect.poll(() => sessionRow.textContent()).toContain('2 of 2');
+    const session = await stack.api.examSeats.getSession(sessionId);
+    expect(instantToZoned(session!.startsAt, 'America/Argentina/Buenos_Aires')).toBe(inDays(40, '09:30'));
+
+    // A candidate at the written exam: the recruiter picks the session from the list to book a seat.
+    const cand = `desk${run}`;
+    await stack.candidateWithCv(cand);
+    await stack.submit(cand, deskId, { q1: 'The Lavado case' });
+    const move = async (who: string, command: Record<string, unknown>) => {
+      const res = await fetch(`${base}/applications/${deskId}/${cand}/transitions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' },
+        body: JSON.stringify(command),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+    };
+    const candidateToken = await stack.api.tokens.issue('candidate', cand);
+    await move(token, { type: 'screen', decision: 'shortlist' });
+    await move(token, {
+      type: 'schedule_interview',
+      at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      mode: { kind: 'in_person', dutyStation: 'BUE' },
+      contactedBy: 'email',
+    });
+    await move(candidateToken, { type: 'confirm_interview' });
+    await move(token, { type: 'record_interview', outcome: 'pass' });
+    await page.goto(`${base}/#/application/${encodeURIComponent(`application/${deskId}/${cand}`)}`);
+    await page.getByLabel('Book exam seat session').selectOption(sessionId);
+    await page.getByRole('button', { name: 'Book exam seat' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Book exam seat: done');
+    expect(await page.locator('.panels').textContent()).toContain(`Exam: session ${sessionId}, seat 1`);
+    await page.getByRole('link', { name: 'Exam sessions' }).click();
+    await expect.poll(() => sessionRow.textContent()).toContain('1 of 2');
+
+    // Cancelling the vacancy closes its applications.
+    await page.getByRole('link', { name: 'Positions', exact: true }).click();
+    await row.getByRole('button', { name: `Manage ${deskId}` }).click();
+    await page.getByLabel(`Why ${deskId} is cancelled`).fill('budget withdrawn');
+    await page.getByRole('button', { name: 'Cancel the vacancy' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('is cancelled');
+    expect((await position()).status).toBe('cancelled');
+    await expect
+      .poll(
+        async () =>
+          (
+            await stack.client.workflow
+              .getHandle(`application/${deskId}/${cand}`)
+              .query<{ status: string }>('getApplication')
+          ).status,
+        { timeout: 20_000 },
+      )
+      .toBe('rejected');
+    await page.screenshot({ path: '.artifacts/positions-desk.png', fullPage: true });
   });
 
   it('shows a candidate their applications in plain language', async () => {

@@ -1,0 +1,25 @@
+// Pieces every page uses.
+import { ApiRefusal } from './api.js';
+import { label, messageOf } from './format.js';
+
+/** What the API refused, field by field, as a list a person can act on. */
+export function Problems({ error }: { error: unknown }) {
+  if (!error) return null;
+  const problems = error instanceof ApiRefusal ? error.problems : [];
+  return (
+    <div className="message error" role="alert">
+      {error instanceof ApiRefusal
+        ? ((error.body.error as string | undefined) ?? error.message)
+        : messageOf(error)}
+      {problems.length > 0 && (
+        <ul>
+          {problems.map((p) => (
+            <li key={`${p.field}:${p.message}`} data-field={p.field}>
+              <strong>{label(p.field)}</strong>: {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
