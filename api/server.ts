@@ -302,6 +302,18 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   const submissionOf = (applicationId: string, candidateId: string) =>
     readSubmission({ keys: deps.keys, submissions: deps.nats.submissions }, applicationId, candidateId);
 
+  /**
+   * Who applied, as the recruiters screening the application need it: a name to address, an address
+   * to write to, and what eligibility was judged on. Not the date of birth: the age rule is checked
+   * at submission, and a recruiter has no other use for it. Null once the candidate is erased.
+   */
+  const applicantOf = async (candidateId: string) => {
+    const c = await deps.candidates.get(candidateId);
+    if (!c) return null;
+    const { name, email, nationality, lawEnforcement } = c.profile;
+    return { name, email, nationality: nationality ?? null, lawEnforcement: lawEnforcement ?? null };
+  };
+
   r.post(
     '/candidates',
     { config: { access: 'public', ...limited }, schema: { body: AccountRequestSchema } },
@@ -548,7 +560,11 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     async (req) => {
       const id = applicationWorkflowId(req.params.positionId, req.params.candidateId);
       const { view } = await ownApplication(req, id);
-      return { ...view, submission: (await submissionOf(id, view.candidateId)) ?? null };
+      return {
+        ...view,
+        submission: (await submissionOf(id, view.candidateId)) ?? null,
+        applicant: who(req).role === 'candidate' ? null : await applicantOf(view.candidateId),
+      };
     },
   );
   // A document the candidate attached to this application (a CV to screen), for staff and for the

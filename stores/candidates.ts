@@ -26,6 +26,9 @@ const RecordSchema = z.object({
   codeIssuedAt: z.string().optional(),
   codeAttempts: z.number().int().optional(),
   codeSerial: z.number().int().optional(),
+  // The codes sent in the current day-long window, and when it began: at most CODES_PER_DAY.
+  codeWindowStart: z.string().optional(),
+  codeWindowCount: z.number().int().optional(),
   sealed: z.string(),
 });
 type StoredRecord = z.infer<typeof RecordSchema>;
@@ -55,7 +58,8 @@ export interface CandidateStore {
   /**
    * A new code for the account with this address (a returning candidate signing in, or one whose
    * first code expired or never arrived); it replaces the pending one. Undefined when no account
-   * has the address, or when a code went to it less than CODE_INTERVAL_MS ago.
+   * has the address, when a code went to it less than CODE_INTERVAL_MS ago, or when CODES_PER_DAY
+   * went to it in the last day.
    */
   issueCode(email: string): Promise<{ candidateId: string; code: string; serial: number } | undefined>;
   /** The account that has this address, if any. */
@@ -77,6 +81,12 @@ const SIGN_IN_CODE_TTL_MS = 30 * 60 * 1000;
 export const CODE_INTERVAL_MS = 60 * 1000;
 /** Wrong codes tried before the pending code is void: a six-digit code cannot be guessed. */
 export const CODE_ATTEMPTS = 5;
+/**
+ * Codes sent to one address in a day (the account's first code included): one a minute would still
+ * let someone mail a person 1,440 codes a day from many addresses the rate limit counts apart.
+ */
+export const CODES_PER_DAY = 10;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 const emailKey = (email: string) => `email.${hash(email.trim().toLowerCase())}`;
 const recordKey = (id: string) => `candidate.${kvToken(id)}`;
@@ -176,6 +186,8 @@ export function kvCandidateStore(
         createdAt: clock().toISOString(),
         confirmed: false,
         ...fields,
+        codeWindowStart: fields.codeIssuedAt,
+        codeWindowCount: 1,
         sealed: seal(key, JSON.stringify(profile), `profile:${candidateId}`),
       };
       await kv.create(recordKey(candidateId), JSON.stringify(record));
@@ -221,12 +233,26 @@ export function kvCandidateStore(
         const current = await read(candidateId);
         if (!current) return undefined;
         const issued = current.record.codeIssuedAt ? Date.parse(current.record.codeIssuedAt) : 0;
-        if (clock().getTime() - issued < CODE_INTERVAL_MS) return undefined;
+        const now = clock().getTime();
+        if (now - issued < CODE_INTERVAL_MS) return undefined;
+        // A window opened by the first code, day-long; a code after it opens the next one.
+        const windowStart = Date.parse(current.record.codeWindowStart ?? '') || 0;
+        const inWindow = now - windowStart < DAY_MS;
+        const sentInWindow = inWindow ? (current.record.codeWindowCount ?? 0) : 0;
+        if (sentInWindow >= CODES_PER_DAY) return undefined;
+        const window = {
+          codeWindowStart: new Date(inWindow ? windowStart : now).toISOString(),
+          codeWindowCount: sentInWindow + 1,
+        };
         const serial = (current.record.codeSerial ?? 1) + 1;
         const { code, fields } = newCode(candidateId, serial, SIGN_IN_CODE_TTL_MS);
         const { codeAttempts: _a, ...rest } = current.record;
         try {
-          await kv.update(recordKey(candidateId), JSON.stringify({ ...rest, ...fields }), current.revision);
+          await kv.update(
+            recordKey(candidateId),
+            JSON.stringify({ ...rest, ...fields, ...window }),
+            current.revision,
+          );
           return { candidateId, code, serial };
         } catch (err) {
           if (!isCasConflict(err)) throw err;

@@ -458,7 +458,7 @@ function ApplicationPage({ id, live }: { id: string; live: number }) {
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
   const failed = (err: unknown) =>
     setMessage({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
-  const { view, setView, submission } = useApplication(id, failed, live);
+  const { view, setView, submission, applicant } = useApplication(id, failed, live);
   if (!view) return <p>{message?.text ?? 'Loading…'}</p>;
   const station = view.position.dutyStation;
   return (
@@ -470,6 +470,18 @@ function ApplicationPage({ id, live }: { id: string; live: number }) {
       <p>
         {view.applicationId} · duty station {DUTY_STATIONS[station].city} · submitted{' '}
         {when(view.submittedAt, station)}
+      </p>
+      <p data-testid="applicant">
+        {applicant ? (
+          <>
+            <strong>{applicant.name}</strong> · <a href={`mailto:${applicant.email}`}>{applicant.email}</a>
+            {applicant.nationality && ` · nationality ${applicant.nationality}`}
+            {applicant.lawEnforcement?.serving &&
+              ` · serving law-enforcement officer${applicant.lawEnforcement.country ? ` (${applicant.lawEnforcement.country})` : ''}`}
+          </>
+        ) : (
+          <em>The candidate's personal data has been erased.</em>
+        )}
       </p>
       {message && (
         <p className={`message ${message.kind}`} role="status">

@@ -11,7 +11,13 @@ import type { ApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { retentionWorkflowId } from '../../workflows/retention-workflow.js';
 import { kvTokenStore } from '../../stores/tokens.js';
-import { CODE_ATTEMPTS, CODE_INTERVAL_MS, EmailTaken, kvCandidateStore } from '../../stores/candidates.js';
+import {
+  CODE_ATTEMPTS,
+  CODE_INTERVAL_MS,
+  CODES_PER_DAY,
+  EmailTaken,
+  kvCandidateStore,
+} from '../../stores/candidates.js';
 import { eventually } from '../helpers/application-harness.js';
 import { DAYS } from '../helpers/fixtures.js';
 import { startSmtpServer } from '../helpers/smtp.js';
@@ -247,6 +253,44 @@ describe('a candidate and a recruiter through the API', () => {
     // Exactly a page's worth left: the last full page says there is nothing after it.
     const four = await list('limit=4&cursor=1');
     expect([four.items.length, four.nextCursor]).toEqual([4, null]);
+  });
+
+  it('shows staff who applied (name, address, nationality), never the date of birth; nothing once erased', async () => {
+    const positionId = await position();
+    const cand = await candidate('Amara Okafor');
+    await apply(cand, positionId);
+    const url = `/applications/${positionId}/${cand.id}`;
+    const read = async (token: string) => {
+      const res = await app.inject({ method: 'GET', url, headers: auth(token) });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ applicant: unknown }>();
+    };
+    for (const role of ['recruiter', 'hr', 'admin'] as const) {
+      const view = await read(tokens[role]!);
+      expect(view.applicant).toEqual({
+        name: 'Amara Okafor',
+        email: cand.email,
+        nationality: 'BR',
+        lawEnforcement: null,
+      });
+      expect(JSON.stringify(view)).not.toContain('1991-09-09');
+    }
+    // The candidate has all of it in their profile: the application does not repeat it.
+    expect((await read(cand.token)).applicant).toBeNull();
+    // Erased (after withdrawing: nothing may be in progress), the application names nobody.
+    const withdrawn = await app.inject({
+      method: 'POST',
+      url: `${url}/transitions`,
+      headers: auth(cand.token),
+      payload: { type: 'withdraw' },
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    const erased = await eventually(
+      async () => (await app.inject({ method: 'DELETE', url: '/me', headers: auth(cand.token) })).statusCode,
+      (status) => status === 204,
+    );
+    expect(erased).toBe(204);
+    expect((await read(tokens.recruiter!)).applicant).toBeNull();
   });
 
   it('serves the documents an application was submitted with, to staff and to their owner only', async () => {
@@ -567,6 +611,32 @@ describe('signing in with a code by email', () => {
         .problems.map((p) => p.field)
         .sort(),
     ).toEqual(['body.code', 'body.email']);
+  });
+
+  it('sends one address at most ten codes a day, the first included, then again the next day', async () => {
+    let now = Date.now();
+    const store = kvCandidateStore(stack.nats.candidates, stack.keys, () => new Date(now));
+    const email = `daily.${run}@example.org`;
+    const { candidateId } = await store.createAccount({ name: 'Tupac Quispe', email });
+    const start = now;
+    const serials: number[] = [];
+    for (let i = 0; i < CODES_PER_DAY; i++) {
+      now += CODE_INTERVAL_MS + 1;
+      const issued = await store.issueCode(email);
+      if (issued) serials.push(issued.serial);
+    }
+    // The account's first code and nine sign-in codes: the tenth request of the day is refused.
+    expect(serials).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    now = start + 23 * 60 * 60 * 1000;
+    expect(await store.issueCode(email)).toBeUndefined();
+    // A day after the first code, a new day's codes.
+    now = start + 24 * 60 * 60 * 1000 + 1;
+    expect(await store.issueCode(email)).toMatchObject({ candidateId, serial: 11 });
+    now += CODE_INTERVAL_MS + 1;
+    expect(await store.issueCode(email)).toMatchObject({ serial: 12 });
+    // Over the API the answer stays the same, so it tells nobody whether the address has an account.
+    const asked = await app.inject({ method: 'POST', url: '/candidates/code', payload: { email } });
+    expect(asked.statusCode).toBe(202);
   });
 
   it('voids a code after five wrong tries, sends at most one code a minute, and frees an address a dead sign-up held', async () => {

@@ -244,6 +244,13 @@ describe('HR dashboard', () => {
     await move(candidateToken, { type: 'confirm_interview' });
     await move(token, { type: 'record_interview', outcome: 'pass' });
     await page.goto(`${base}/#/application/${encodeURIComponent(`application/${deskId}/${cand}`)}`);
+    // Who applied, to address them; the answer under the question the recruiter wrote (stored as q1).
+    await expect
+      .poll(() => page.getByTestId('applicant').textContent())
+      .toBe(`Candidate ${cand} · ${cand}@example.org · nationality FR`);
+    await expect
+      .poll(() => page.locator('.panels').textContent())
+      .toContain('Which cases have you led? The Lavado case');
     await page.getByLabel('Book exam seat session').selectOption(sessionId);
     await page.getByRole('button', { name: 'Book exam seat' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Book exam seat: done');
@@ -406,7 +413,10 @@ describe('HR dashboard', () => {
       .toContain('Your application has been sent');
     await page.getByRole('link', { name: 'Follow it here' }).click();
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 }).toBe('Received');
-    expect(await page.locator('article').textContent()).toContain('To protect people across borders.');
+    // The answer under its question, as it was asked.
+    await expect
+      .poll(() => page.locator('article').textContent())
+      .toContain('Why do you want to join INTERPOL? To protect people across borders.');
     await page.screenshot({ path: '.artifacts/candidate-application.png', fullPage: true });
 
     // The recruiter moves it on; the candidate confirms the interview and accepts the offer.
