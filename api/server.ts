@@ -541,6 +541,33 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     },
   );
 
+  // The names on the recruiters' board: the read side lists ids only (no personal data leaves the
+  // candidates' sealed profiles for it), so the board asks for the names of the cards it shows.
+  // Only of applications the read side knows: not a directory of every account.
+  r.post(
+    '/applications/applicants',
+    {
+      config: { access: STAFF },
+      schema: { body: z.object({ applicationIds: z.array(z.string().min(1).max(200)).max(200) }) },
+    },
+    async (req) => {
+      const applicants: Record<string, { name: string }> = {};
+      const known = [...new Set(req.body.applicationIds)].flatMap((id) => {
+        const a = deps.index.get(id);
+        return a ? [{ id, candidateId: a.candidateId }] : [];
+      });
+      for (let i = 0; i < known.length; i += 16) {
+        await Promise.all(
+          known.slice(i, i + 16).map(async ({ id, candidateId }) => {
+            const c = await deps.candidates.get(candidateId);
+            if (c) applicants[id] = { name: c.profile.name };
+          }),
+        );
+      }
+      return { applicants };
+    },
+  );
+
   const ownApplication = async (req: FastifyRequest, applicationId: string) => {
     const p = who(req);
     const handle = deps.client.workflow.getHandle(applicationId);

@@ -645,8 +645,21 @@ const PLAIN: Record<ApplicationStatus, [string, string, string]> = {
 
 export function CandidateApplications() {
   const [items, setItems] = useState<ApplicationSummary[]>([]);
+  const [titles, setTitles] = useState<ReadonlyMap<string, string>>(new Map());
   useEffect(() => {
-    void listApplications({}).then((r) => setItems(r.items));
+    void listApplications({}).then(async (r) => {
+      setItems(r.items);
+      // The list names positions by id; the candidate knows them by their titles.
+      const ids = [...new Set(r.items.map((a) => a.positionId))];
+      const found = await Promise.all(
+        ids.map((id) =>
+          call<{ title: string; reference: string }>('GET', `/positions/${encodeURIComponent(id)}`)
+            .then((p) => [id, `${p.title} (${p.reference})`] as const)
+            .catch(() => [id, id] as const),
+        ),
+      );
+      setTitles(new Map(found));
+    });
   }, []);
   return (
     <>
@@ -671,7 +684,7 @@ export function CandidateApplications() {
             return (
               <tr key={a.applicationId}>
                 <td>
-                  <a href={applicationLink(a.applicationId)}>{a.positionId}</a>
+                  <a href={applicationLink(a.applicationId)}>{titles.get(a.positionId) ?? a.positionId}</a>
                 </td>
                 <td>{stage}</td>
                 <td>{next}</td>

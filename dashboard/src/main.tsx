@@ -1,4 +1,4 @@
-import { StrictMode, useCallback, useEffect, useState, type FormEvent } from 'react';
+import { StrictMode, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
   ActiveStageSchema,
@@ -255,6 +255,7 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
     return () => clearTimeout(again);
   }, [load, live]);
   const shown = items.map((a) => ({ ...a, stage: announced.get(a.applicationId) ?? a.stage }));
+  const names = useApplicantNames(items);
 
   const select = (name: keyof typeof filters, options: readonly string[], title: string) => (
     <label>
@@ -301,7 +302,8 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
                   data-application={a.applicationId}
                   onClick={() => (location.hash = `#/application/${encodeURIComponent(a.applicationId)}`)}
                 >
-                  <strong>{a.positionId}</strong> · {a.candidateId}
+                  <strong>{a.positionId}</strong> ·{' '}
+                  <span title={a.candidateId}>{names.get(a.applicationId) ?? a.candidateId}</span>
                   <br />
                   {a.dutyStation} {a.sla !== 'ok' && <em>({a.sla})</em>}
                 </div>
@@ -376,6 +378,36 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
       </div>
     </>
   );
+}
+
+/**
+ * The applicants' names for the cards on the board, asked for once per application: the board reloads
+ * at every live event, and a name seldom changes.
+ */
+function useApplicantNames(items: ApplicationSummary[]): ReadonlyMap<string, string> {
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const asked = useRef(new Set<string>());
+  useEffect(() => {
+    const missing = items.map((a) => a.applicationId).filter((id) => !asked.current.has(id));
+    if (missing.length === 0) return;
+    for (const id of missing) asked.current.add(id);
+    for (let i = 0; i < missing.length; i += 200) {
+      const chunk = missing.slice(i, i + 200);
+      call<{ applicants: Record<string, { name: string }> }>('POST', '/applications/applicants', {
+        applicationIds: chunk,
+      })
+        .then((r) =>
+          setNames(
+            (m) => new Map([...m, ...Object.entries(r.applicants).map(([id, a]) => [id, a.name] as const)]),
+          ),
+        )
+        .catch(() => {
+          // Asked again at the next load.
+          for (const id of chunk) asked.current.delete(id);
+        });
+    }
+  }, [items]);
+  return names;
 }
 
 /** What a recruiter can do next, by stage: each a small form that sends one transition. */

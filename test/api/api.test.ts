@@ -277,6 +277,20 @@ describe('a candidate and a recruiter through the API', () => {
     }
     // The candidate has all of it in their profile: the application does not repeat it.
     expect((await read(cand.token)).applicant).toBeNull();
+    // The board's names: of applications the read side lists, never of an id that is none.
+    const appId = `application/${positionId}/${cand.id}`;
+    const names = () =>
+      app.inject({
+        method: 'POST',
+        url: '/applications/applicants',
+        headers: auth(tokens.recruiter),
+        payload: { applicationIds: [appId, `application/NOPE/${cand.id}`, appId] },
+      });
+    const listed = await eventually(
+      async () => (await names()).json<{ applicants: Record<string, { name: string }> }>().applicants,
+      (a) => a[appId] !== undefined,
+    );
+    expect(listed).toEqual({ [appId]: { name: 'Amara Okafor' } });
     // Erased (after withdrawing: nothing may be in progress), the application names nobody.
     const withdrawn = await app.inject({
       method: 'POST',
@@ -291,6 +305,7 @@ describe('a candidate and a recruiter through the API', () => {
     );
     expect(erased).toBe(204);
     expect((await read(tokens.recruiter!)).applicant).toBeNull();
+    expect((await names()).json()).toEqual({ applicants: {} });
   });
 
   it('serves the documents an application was submitted with, to staff and to their owner only', async () => {

@@ -101,12 +101,12 @@ describe('HR dashboard', () => {
     await page.getByLabel('Duty station').selectOption('ABJ');
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('2');
 
-    // Open the first application and shortlist it.
-    await page
-      .locator(
-        `.column[data-stage="submitted"] .card[data-application="application/${positionId}/${ids[0]}"]`,
-      )
-      .click();
+    // Open the first application, found by its applicant's name, and shortlist it.
+    const card = page.locator(
+      `.column[data-stage="submitted"] .card[data-application="application/${positionId}/${ids[0]}"]`,
+    );
+    await expect.poll(() => card.textContent()).toContain(`Candidate ${ids[0]}`);
+    await card.click();
     // What the candidate sent: their CV, downloaded as a recruiter screening it would.
     const [file] = await Promise.all([
       page.waitForEvent('download'),
@@ -291,7 +291,8 @@ describe('HR dashboard', () => {
     await page.screenshot({ path: '.artifacts/candidate-view.png' });
 
     // Withdrawing asks once more, and "Keep it" keeps it; the reason goes with the withdrawal.
-    await page.getByRole('link', { name: positionId }).click();
+    // The position by its title, as the candidate knows it.
+    await page.getByRole('link', { name: `Counter-terrorism analyst (VN-${positionId})` }).click();
     await expect
       .poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 })
       .toBe('Shortlisted');
