@@ -392,7 +392,7 @@ export function SignUp({ next, onToken }: { next?: string; onToken: (token: stri
 const SERVICE_HELP = 'Secondments are open to serving law-enforcement officers only.';
 
 /** The profile: personal details, and the documents applications take from it. */
-export function Profile() {
+export function Profile({ onErased }: { onErased: () => void }) {
   const [me, setMe] = useState<Candidate>();
   const [countries, setCountries] = useState<{ code: string; name: string }[]>([]);
   const [error, setError] = useState<unknown>();
@@ -505,7 +505,53 @@ export function Profile() {
       )}
       <Problems error={error} />
       <Documents documents={p.documents} onChange={load} />
+      <YourData onErased={onErased} />
     </>
+  );
+}
+
+/** The candidate's rights over their data, without writing to anyone: a copy of it all, and erasure. */
+function YourData({ onErased }: { onErased: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const erase = () => {
+    setError(undefined);
+    call('DELETE', '/me')
+      .then(onErased)
+      .catch((err: unknown) => {
+        setAsking(false);
+        setError(err);
+      });
+  };
+  return (
+    <section className="panel">
+      <h3>Your data</h3>
+      <p>
+        A copy of everything held about you: your profile, documents, applications and what happened to each.{' '}
+        <button type="button" onClick={() => void download('/me/export', 'my-data.json').catch(setError)}>
+          Download my data
+        </button>
+      </p>
+      <p>
+        Deleting your account erases your profile, documents and the personal part of your applications for
+        good; figures kept for statistics name nobody. Withdraw any application in progress first.
+      </p>
+      {asking ? (
+        <p>
+          <button type="button" className="secondary" onClick={erase}>
+            Yes, delete my account for good
+          </button>{' '}
+          <button type="button" onClick={() => setAsking(false)}>
+            Keep my account
+          </button>
+        </p>
+      ) : (
+        <button type="button" className="secondary" onClick={() => setAsking(true)}>
+          Delete my account
+        </button>
+      )}
+      <Problems error={error} />
+    </section>
   );
 }
 

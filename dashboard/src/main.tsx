@@ -6,6 +6,7 @@ import {
   type ApplicationStatus,
   type ApplicationView,
   type CommandInput,
+  type DeadlineKind,
 } from '../../schemas/application.js';
 import { ContractTypeSchema, DUTY_STATIONS, DutyStationSchema } from '../../schemas/reference.js';
 import {
@@ -77,12 +78,21 @@ function App() {
     tokenStore.set(value);
     setToken(value);
   };
-  const signOut = () => {
-    // The token stops working at the API, not only in this browser.
-    void call('DELETE', '/session').catch(() => undefined);
+  const forget = () => {
     tokenStore.set('');
     setToken('');
     setRole(undefined);
+  };
+  const signOut = () => {
+    // The token stops working at the API, not only in this browser.
+    void call('DELETE', '/session').catch(() => undefined);
+    forget();
+  };
+  const [notice, setNotice] = useState<string>();
+  const erased = () => {
+    forget();
+    location.hash = '#/';
+    setNotice('Your account and your personal data have been deleted.');
   };
 
   const route = parseRoute(hash);
@@ -105,6 +115,11 @@ function App() {
     return (
       <main>
         <h1>INTERPOL Recruitment</h1>
+        {notice && (
+          <p className="message" role="status">
+            {notice}
+          </p>
+        )}
         <div className="panels">
           <section className="panel">
             <h2>Candidates</h2>
@@ -154,7 +169,7 @@ function App() {
           ) : route.page === 'position' ? (
             <PositionPage id={route.id} signedIn signIn={candidateSignIn} />
           ) : route.page === 'profile' ? (
-            <Profile />
+            <Profile onErased={erased} />
           ) : route.page === 'application' ? (
             <CandidateApplication id={route.id} />
           ) : (
@@ -410,14 +425,23 @@ function useApplicantNames(items: ApplicationSummary[]): ReadonlyMap<string, str
   return names;
 }
 
-/** What a recruiter can do next, by stage: each a small form that sends one transition. */
-function actionsFor(v: ApplicationView): {
+/** A candidate's deadline moved later, to the time the recruiter types. */
+const moreTime = (label: string, deadline: DeadlineKind): Action => ({
+  label,
+  fields: ['until'],
+  build: (f) => ({ type: 'extend_deadline', deadline, until: new Date(f.until ?? '').toISOString() }),
+});
+
+type Action = {
   label: string;
   fields: string[];
   build: (f: Record<string, string>) => CommandInput;
   danger?: boolean;
-}[] {
-  const out: ReturnType<typeof actionsFor> = [];
+};
+
+/** What a recruiter can do next, by stage: each a small form that sends one transition. */
+function actionsFor(v: ApplicationView): Action[] {
+  const out: Action[] = [];
   const station = v.position.dutyStation;
   switch (v.status) {
     case 'submitted':
@@ -447,6 +471,19 @@ function actionsFor(v: ApplicationView): {
         fields: ['notes'],
         build: (f) => ({ type: 'record_interview', outcome: 'pass', notes: f.notes ?? '' }),
       });
+      out.push({
+        label: 'Reschedule interview',
+        fields: ['at', 'reason'],
+        build: (f) => ({
+          type: 'reschedule_interview',
+          at: new Date(f.at ?? '').toISOString(),
+          reason: f.reason ?? '',
+        }),
+      });
+      if (!v.interview?.confirmedAt) out.push(moreTime('More time to confirm', 'interview_confirmation'));
+      break;
+    case 'offer':
+      out.push(moreTime('More time to answer the offer', 'offer_response'));
       break;
     case 'written_exam':
       if (!v.exam)
@@ -548,7 +585,8 @@ function ApplicationPage({ id, live }: { id: string; live: number }) {
                 <input
                   name={f}
                   aria-label={`${a.label} ${f}`}
-                  type={f === 'at' ? 'datetime-local' : 'text'}
+                  type={f === 'at' || f === 'until' ? 'datetime-local' : 'text'}
+                  required={f === 'at' || f === 'until'}
                 />
               )}
             </label>

@@ -279,6 +279,114 @@ describe('HR dashboard', () => {
     await page.screenshot({ path: '.artifacts/positions-desk.png', fullPage: true });
   });
 
+  it('lets a recruiter give a candidate more time to confirm, and reschedule the interview', async () => {
+    const cand = `more${run}`;
+    await stack.candidateWithCv(cand);
+    const handle = await stack.submit(cand, positionId);
+    const move = async (command: Record<string, unknown>) => {
+      const res = await fetch(`${base}/applications/${positionId}/${cand}/transitions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(command),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+    };
+    await move({ type: 'screen', decision: 'shortlist' });
+    await move({
+      type: 'schedule_interview',
+      at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      mode: { kind: 'video', link: 'https://video.interpol.int/room/9' },
+      contactedBy: 'email',
+    });
+    const view = () =>
+      handle.query<{
+        upcomingDeadlines: { kind: string; at: string }[];
+        interview: { at: string; reschedules: number };
+      }>('getApplication');
+    const confirmBy = (await view()).upcomingDeadlines.find((d) => d.kind === 'interview_confirmation')!.at;
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(base);
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${base}/#/application/${encodeURIComponent(`application/${positionId}/${cand}`)}`);
+    // Typed in the reader's own time (the browser's zone), as the field shows it.
+    const local = (ms: number) => {
+      const d = new Date(ms);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    };
+    const until = Date.parse(confirmBy) + 3 * 86_400_000;
+    await page.getByLabel('More time to confirm until').fill(local(until));
+    await page.getByRole('button', { name: 'More time to confirm' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('More time to confirm: done');
+    const extended = (await view()).upcomingDeadlines.find((d) => d.kind === 'interview_confirmation')!.at;
+    expect(Math.abs(Date.parse(extended) - until)).toBeLessThan(60_000);
+
+    const newTime = Date.now() + 9 * 86_400_000;
+    await page.getByLabel('Reschedule interview at').fill(local(newTime));
+    await page.getByLabel('Reschedule interview reason').fill('panel member travelling');
+    await page.getByRole('button', { name: 'Reschedule interview' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Reschedule interview: done');
+    const rescheduled = (await view()).interview;
+    expect(rescheduled.reschedules).toBe(1);
+    expect(Math.abs(Date.parse(rescheduled.at) - newTime)).toBeLessThan(60_000);
+  });
+
+  it('lets a candidate download their data, and delete their account once nothing is in progress', async () => {
+    const cand = `rights${run}`;
+    await stack.candidateWithCv(cand);
+    await stack.submit(cand, positionId);
+    const candidateToken = await stack.api.tokens.issue('candidate', cand);
+    const page = await browser.newPage();
+    await page.goto(base);
+    await page.getByLabel('Access token').fill(candidateToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'My profile' }).click();
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe('my-data.json');
+    const exported = readFileSync(await file.path(), 'utf8');
+    expect(exported).toContain(`Candidate ${cand}`);
+    expect(exported).toContain(`application/${positionId}/${cand}`);
+
+    // Refused while the application is in progress, with the reason; nothing is erased.
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByRole('button', { name: 'Yes, delete my account for good' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('withdraw the applications in progress');
+    expect(await stack.candidates.get(cand)).toBeDefined();
+
+    const withdrawn = await fetch(`${base}/applications/${positionId}/${cand}/transitions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${candidateToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'withdraw' }),
+    });
+    expect(withdrawn.status).toBe(200);
+    // Visibility learns that the application closed a moment later: ask until the erasure goes through.
+    await expect
+      .poll(
+        async () => {
+          const again = page.getByRole('button', { name: 'Delete my account' });
+          if ((await page.getByRole('status').count()) === 0 && (await again.count()) === 1) {
+            await again.click();
+            await page.getByRole('button', { name: 'Yes, delete my account for good' }).click();
+          }
+          return page.getByRole('status').count();
+        },
+        { timeout: 20_000, interval: 1_000 },
+      )
+      .toBe(1);
+    expect(await page.getByRole('status').textContent()).toBe(
+      'Your account and your personal data have been deleted.',
+    );
+    expect(await stack.candidates.get(cand)).toBeUndefined();
+    expect(await page.evaluate(() => localStorage.getItem('hiring-token'))).toBe('');
+  });
+
   it('shows a candidate their applications in plain language', async () => {
     const candidateToken = await stack.api.tokens.issue('candidate', ids[0]!);
     const page = await browser.newPage();
