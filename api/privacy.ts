@@ -10,6 +10,7 @@ import type { NatsResources } from '../activities/nats.js';
 import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
 import type { CandidateStore } from '../stores/candidates.js';
 import type { DocumentStore } from '../stores/documents.js';
+import type { TokenStore } from '../stores/tokens.js';
 import type { KeyStore } from '../stores/keys.js';
 import { getApplication } from './applications.js';
 import { HttpError } from './errors.js';
@@ -27,6 +28,7 @@ export interface PrivacyDeps {
   candidates: CandidateStore;
   documents: DocumentStore;
   keys: KeyStore;
+  tokens: TokenStore;
 }
 
 export async function applicationIdsOf(
@@ -101,6 +103,8 @@ export async function eraseCandidate(deps: PrivacyDeps, candidateId: string): Pr
     );
   }
   await deps.candidates.erase(candidateId);
+  // Nobody signs in as someone who is no longer there.
+  await deps.tokens.revokeSubject(candidateId);
 }
 
 /**

@@ -709,6 +709,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     candidates: deps.candidates,
     documents: deps.documents,
     keys: deps.keys,
+    tokens: deps.tokens,
   };
   r.get('/me/export', { config: { access: ['candidate'] } }, async (req) =>
     exportCandidate(privacy, who(req).subject),

@@ -30,9 +30,16 @@ export interface TokenStore {
   issue(role: Principal['role'], subject: string, days?: number): Promise<string>;
   verify(token: string): Promise<Principal | undefined>;
   revoke(token: string): Promise<void>;
+  /**
+   * Every token issued to the subject since tokens were indexed by subject (an erased candidate's,
+   * a departed recruiter's); how many were revoked.
+   */
+  revokeSubject(subject: string): Promise<number>;
 }
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+/** The subject's index: one key per token issued to it, named by the token's digest. */
+const bySubject = (subject: string) => `subject.${createHash('sha256').update(subject).digest('hex')}`;
 
 /**
  * Bearer tokens, stored only as their SHA-256: a copy of the bucket lets nobody in. Tokens are 256
@@ -49,7 +56,10 @@ export function kvTokenStore(kv: KV, clock: () => Date = () => new Date()): Toke
         issuedAt: new Date(now).toISOString(),
         expiresAt: new Date(now + days * DAY_MS).toISOString(),
       };
-      await kv.create(`token.${digest(token)}`, JSON.stringify(PrincipalSchema.parse(principal)));
+      const d = digest(token);
+      // The index first: an index key without its token (a crash between the two) revokes nothing.
+      await kv.put(`${bySubject(subject)}.${d}`, '');
+      await kv.create(`token.${d}`, JSON.stringify(PrincipalSchema.parse(principal)));
       return token;
     },
     async verify(token) {
@@ -61,7 +71,21 @@ export function kvTokenStore(kv: KV, clock: () => Date = () => new Date()): Toke
       return principal;
     },
     async revoke(token) {
-      await kv.purge(`token.${digest(token)}`);
+      const d = digest(token);
+      const entry = await kv.get(`token.${d}`);
+      await kv.purge(`token.${d}`);
+      if (entry?.operation === 'PUT')
+        await kv.purge(`${bySubject(PrincipalSchema.parse(entry.json()).subject)}.${d}`);
+    },
+    async revokeSubject(subject) {
+      const prefix = bySubject(subject);
+      const indexed: string[] = [];
+      for await (const k of await kv.keys(`${prefix}.*`)) indexed.push(k);
+      for (const k of indexed) {
+        await kv.purge(`token.${k.slice(prefix.length + 1)}`);
+        await kv.purge(k);
+      }
+      return indexed.length;
     },
   };
 }

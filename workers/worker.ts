@@ -13,6 +13,7 @@ import type { Config } from '../schemas/config.js';
 import { applicationsQuery } from '../schemas/search-attributes.js';
 import { kvCandidateStore } from '../stores/candidates.js';
 import { kvKeyStore } from '../stores/keys.js';
+import { kvTokenStore } from '../stores/tokens.js';
 import { loadMasterKey } from '../stores/master-key.js';
 import { encryptionCodec } from '../stores/payload-codec.js';
 
@@ -40,6 +41,7 @@ export async function createHiringWorker(opts: {
   const dataConverter = { payloadCodecs: [encryptionCodec(masterKey)] };
   const keys = kvKeyStore(nats.candidateKeys, masterKey, nats.js);
   const candidates = kvCandidateStore(nats.candidates, keys);
+  const tokens = kvTokenStore(nats.tokens);
   const people = directory({
     people: nats.people,
     candidates,
@@ -70,6 +72,7 @@ export async function createHiringWorker(opts: {
         const { count } = await client.workflow.count(applicationsQuery({ candidateId, running: true }));
         if (count > 0) return 'active';
         await candidates.erase(candidateId);
+        await tokens.revokeSubject(candidateId);
         return 'erased';
       },
     },

@@ -21,6 +21,7 @@ import { buildApp } from '../../api/server.js';
 import { ApplicationIndex } from '../../readside/application-index.js';
 import { applicationKey, figures, type ApplicationRecord } from '../../readside/projection.js';
 import { listing } from '../../workflows/pipeline.js';
+import { candidateRetentionWorkflow, retentionWorkflowId } from '../../workflows/retention-workflow.js';
 import { eventually } from '../helpers/application-harness.js';
 import { candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
 import { realStack } from '../helpers/stack.js';
@@ -340,7 +341,10 @@ describe('personal data', () => {
 
     // A subject access request returns it all, in one file.
     const exported = JSON.stringify(
-      await exportCandidate({ ...deps(), nats: stack.nats, documents: stack.documents }, id),
+      await exportCandidate(
+        { ...deps(), nats: stack.nats, documents: stack.documents, tokens: stack.api.tokens },
+        id,
+      ),
     );
     for (const secret of [name, email, motivation]) expect(exported).toContain(secret);
     const sar = JSON.parse(exported) as {
@@ -360,8 +364,16 @@ describe('personal data', () => {
       candidates: stack.candidates,
       documents: stack.documents,
       keys: stack.keys,
+      tokens: stack.api.tokens,
     };
+    // Signed in on two devices; someone else signed in too.
+    const sessions = [
+      await stack.api.tokens.issue('candidate', id),
+      await stack.api.tokens.issue('candidate', id),
+    ];
+    const someoneElse = await stack.api.tokens.issue('candidate', `${id}-other`);
     await expect(eraseCandidate(privacy, id)).rejects.toBeInstanceOf(HttpError);
+    expect(await stack.api.tokens.verify(sessions[0]!)).toBeDefined();
     await transition(handle, candidateSays(id, { type: 'withdraw', reason: 'please erase my data' }));
     await handle.result();
     await eventually(
@@ -371,14 +383,19 @@ describe('personal data', () => {
     );
     await eraseCandidate(privacy, id);
 
-    // ...then nothing of the candidate can be read, anywhere.
+    // ...then nothing of the candidate can be read, anywhere, and nobody is signed in as them.
     expect(await stack.candidates.get(id)).toBeUndefined();
+    for (const token of sessions) expect(await stack.api.tokens.verify(token)).toBeUndefined();
+    expect(await stack.api.tokens.verify(someoneElse)).toMatchObject({ subject: `${id}-other` });
     expect(await stack.documents.get(id, documentId)).toBeUndefined();
     expect(
       await readSubmission({ keys: stack.keys, submissions: stack.nats.submissions }, handle.workflowId, id),
     ).toBeUndefined();
     await expect(
-      exportCandidate({ ...deps(), nats: stack.nats, documents: stack.documents }, id),
+      exportCandidate(
+        { ...deps(), nats: stack.nats, documents: stack.documents, tokens: stack.api.tokens },
+        id,
+      ),
     ).rejects.toThrow(/erased/);
     await expect(stack.directory.lookup({ kind: 'candidate', id })).rejects.toThrow(/no contact/);
     // The application's history and figures stay: the record of what happened, without the person.
@@ -387,6 +404,21 @@ describe('personal data', () => {
     await expect(stack.candidates.createAccount({ name: 'New person', email })).resolves.toMatchObject({
       candidateId: expect.any(String) as string,
     });
+  });
+
+  it('is erased by the real worker when the retention period runs out, and signed out everywhere', async () => {
+    const id = `ret${run}`;
+    await stack.addCandidate(id, 'Nandi Dlamini', `nandi.${run}@example.org`);
+    const token = await stack.api.tokens.issue('candidate', id);
+    // A period of two seconds: the workflow, its timer and the worker's erasure are the real ones.
+    const handle = await stack.client.workflow.start(candidateRetentionWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: retentionWorkflowId(id),
+      args: [{ candidateId: id, retentionDays: 2 / 86_400 }],
+    });
+    expect(await handle.result()).toBe('erased');
+    expect(await stack.candidates.get(id)).toBeUndefined();
+    expect(await stack.api.tokens.verify(token)).toBeUndefined();
   });
 
   it('is unreadable in every process once erased, not only in the one that erased it', async () => {
