@@ -103,6 +103,12 @@ const WORDING: Record<EmailTemplate, Wording> = {
     subject: 'Reminder: an application is waiting for your decision',
     body: ['An application has been waiting for a decision: {detail}. Please review it.'],
   },
+  candidate_reminder: {
+    subject: 'Reminder: we are waiting for your answer',
+    body: [
+      '{detail} is due by {when}. Please answer before then, or tell us if you need more time: without an answer your application will close.',
+    ],
+  },
   recruiter_escalation: {
     subject: 'Escalation: an application has waited too long',
     body: ['An application has waited past the service level: {detail}. Please make sure it is handled.'],

@@ -209,6 +209,13 @@ export const ApplicationStateSchema = z.object({
   escalatedInStage: z.boolean(),
   /** Deadlines a recruiter moved; the running timer reads them. */
   extendedDeadlines: z.partialRecord(DeadlineKindSchema, Instant),
+  /**
+   * Applications started since the `reminding` generation (workflows/generation.ts) remind the
+   * candidate before their own deadlines; older ones, absent here, never did and replay so.
+   */
+  remindsCandidate: z.boolean().optional(),
+  /** Which deadline (kind, and the instant it fell at) the candidate was last reminded of. */
+  candidateReminded: z.partialRecord(DeadlineKindSchema, Instant).optional(),
   interview: InterviewSchema.optional(),
   exam: ExamBookingSchema.optional(),
   examResult: z.object({ score: z.number(), passed: z.boolean(), recordedAt: Instant }).optional(),
@@ -234,6 +241,7 @@ export const UpcomingDeadlineSchema = z.object({
     'max_wait',
     'recruiter_reminder',
     'recruiter_escalation',
+    'candidate_reminder',
   ]),
   at: Instant,
 });

@@ -20,6 +20,7 @@ export const EmailTemplateSchema = z.enum([
   'deadline_extended',
   'recruiter_reminder',
   'recruiter_escalation',
+  'candidate_reminder',
   'position_closed',
   'onboarding_request',
 ]);

@@ -91,7 +91,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
     ...app,
     type: z.literal('application.reminder_sent'),
     payload: z.object({
-      kind: z.enum(['reminder', 'escalation']),
+      kind: z.enum(['reminder', 'escalation', 'candidate_reminder']),
       stage: ApplicationStatusSchema,
       days: z.number(),
     }),

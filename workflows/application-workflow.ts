@@ -85,7 +85,7 @@ export async function applicationWorkflow(
     for (const effect of outcome.effects) effects.push(effect);
     // Since the quiet generation the lists come from the read side, which the step's events
     // update: no visibility write per step (generation.ts).
-    if (gen !== 'quiet') upsertAttributes(gen, searchAttributesOf(state));
+    if (!isAtLeast(gen, 'quiet')) upsertAttributes(gen, searchAttributesOf(state));
   };
   const fail = (what: string): void => commit(pipeline.recordEffectFailure(state, what, now()));
   const view = (s: ApplicationState): ApplicationView => ({
@@ -99,7 +99,7 @@ export async function applicationWorkflow(
     state = resumed;
   } else {
     const facts = ApplicationInputSchema.parse(input);
-    const first = pipeline.start(facts);
+    const first = pipeline.start(facts, { remindsCandidate: isAtLeast(gen, 'reminding') });
     state = first.state;
     commit(first);
   }

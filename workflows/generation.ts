@@ -4,6 +4,12 @@
  * the commands a run writes is a generation, chosen once, first thing in the workflow, by patch
  * markers (README, "Changing the workflow safely"). Newest first:
  *
+ * - `reminding`: the application reminds the candidate CANDIDATE_REMINDER_DAYS before their own
+ *   deadlines (to confirm an interview, to answer an offer): one more point the workflow's single
+ *   timer can be armed for, an email, an event. Older applications never did, and on replay a
+ *   timer of theirs that fired must not turn into a reminder, so the behaviour is set at the start
+ *   (`remindsCandidate` in the state). Otherwise as `quiet`.
+ *
  * - `quiet`: the application workflow writes no search attribute at its steps. Lists and filters
  *   come from the read side (every event carries the application's listing: pipeline.listing),
  *   so the visibility write each step cost the server goes. Visibility keeps what never changes
@@ -19,12 +25,13 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 
+export const CANDIDATE_REMINDERS_PATCH = 'candidate-reminders-2026-11';
 export const QUIET_STEPS_PATCH = 'quiet-steps-2026-11';
 export const LEAN_STEPS_PATCH = 'lean-steps-2026-11';
 /** The settled generation's marker (effects.ts, SettledEffectLanes), in the histories recorded under it. */
 export const EFFECTS_SETTLED_PATCH = 'effects-start-when-settled-2026-11';
 
-const GENERATIONS = ['chained', 'settled', 'lean', 'quiet'] as const;
+const GENERATIONS = ['chained', 'settled', 'lean', 'quiet', 'reminding'] as const;
 export type Generation = (typeof GENERATIONS)[number];
 
 /** True when `gen` is `since` or came after it: it keeps what `since` changed. */
@@ -37,6 +44,7 @@ export function isAtLeast(gen: Generation, since: Generation): boolean {
  * history. A new run records the newest marker only; a replay finds the marker its history has.
  */
 export function generation(): Generation {
+  if (patched(CANDIDATE_REMINDERS_PATCH)) return 'reminding';
   if (patched(QUIET_STEPS_PATCH)) return 'quiet';
   if (patched(LEAN_STEPS_PATCH)) return 'lean';
   return patched(EFFECTS_SETTLED_PATCH) ? 'settled' : 'chained';

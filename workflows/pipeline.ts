@@ -46,7 +46,16 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const ms = (instant: string): number => Date.parse(instant);
 
 /** A new application: stage `submitted`, acknowledged to the candidate. */
-export function start(facts: StartFacts): Outcome {
+/**
+ * What a new application does that older ones never did. Set at the start and kept in the state,
+ * so an application keeps the behaviour it began with through every deploy and continue-as-new.
+ */
+export interface StartFeatures {
+  /** Remind the candidate before their own deadlines (the `reminding` generation). */
+  remindsCandidate?: boolean;
+}
+
+export function start(facts: StartFacts, features: StartFeatures = {}): Outcome {
   const state: ApplicationState = {
     applicationId: facts.applicationId,
     candidateId: facts.candidateId,
@@ -59,6 +68,7 @@ export function start(facts: StartFacts): Outcome {
     remindersInStage: 0,
     escalatedInStage: false,
     extendedDeadlines: {},
+    ...(features.remindsCandidate ? { remindsCandidate: true } : {}),
     seq: 0,
     timeline: [],
   };
@@ -390,6 +400,31 @@ export function deadlineOf(state: ApplicationState, kind: DeadlineKind): number 
   }
 }
 
+/** How long before their own deadline the candidate is reminded (to confirm an interview, answer an offer). */
+export const CANDIDATE_REMINDER_DAYS = 2;
+
+/**
+ * The reminder the candidate is owed before their running deadline, if any: not in applications
+ * older than the `reminding` generation, not twice for the same deadline (a moved deadline gets its
+ * own), and not when the window was no longer than the reminder's lead (the invitation or the offer
+ * itself is that recent).
+ */
+function candidateReminder(
+  state: ApplicationState,
+): { kind: 'interview_confirmation' | 'offer_response'; deadline: number; at: number } | undefined {
+  if (!state.remindsCandidate) return undefined;
+  for (const kind of ['interview_confirmation', 'offer_response'] as const) {
+    const deadline = deadlineOf(state, kind);
+    if (deadline === undefined) continue;
+    if (state.candidateReminded?.[kind] === iso(deadline)) return undefined;
+    const opened = kind === 'interview_confirmation' ? state.interview?.invitedAt : state.offer?.madeAt;
+    const at = deadline - CANDIDATE_REMINDER_DAYS * DAY;
+    if (opened === undefined || at <= ms(opened)) return undefined;
+    return { kind, deadline, at };
+  }
+  return undefined;
+}
+
 /** Since when the recruiter owes a decision; undefined while it is the candidate's turn. */
 function awaitingRecruiterSince(state: ApplicationState): number | undefined {
   switch (state.status) {
@@ -417,6 +452,8 @@ export function upcomingDeadlines(state: ApplicationState): UpcomingDeadline[] {
     const at = deadlineOf(state, kind);
     if (at !== undefined) out.push({ kind, at });
   }
+  const reminder = candidateReminder(state);
+  if (reminder) out.push({ kind: 'candidate_reminder', at: reminder.at });
   const since = isFinal(state.status) ? undefined : awaitingRecruiterSince(state);
   if (since !== undefined) {
     out.push({
@@ -485,6 +522,26 @@ export function fire(state: ApplicationState, kind: TimerKind, now: number): Out
       b.timeline('reminder', `reminder to the recruiter: ${days} days in '${s.status}' without a decision`);
       b.event('application.reminder_sent', { kind: 'reminder', stage: s.status, days });
       b.email('recruiter_reminder', recruiter(s), { detail: `${days} days in stage '${s.status}'` });
+      break;
+    }
+    case 'candidate_reminder': {
+      const r = candidateReminder(state);
+      // The timer was armed for it; if nothing is owed any more, nothing happens.
+      if (!r) break;
+      s.candidateReminded = { ...s.candidateReminded, [r.kind]: iso(r.deadline) };
+      b.timeline('reminder', `reminder to the candidate: ${deadlineText(r.kind)} is ${iso(r.deadline)}`);
+      b.event('application.reminder_sent', {
+        kind: 'candidate_reminder',
+        stage: s.status,
+        days: CANDIDATE_REMINDER_DAYS,
+      });
+      b.email('candidate_reminder', candidate(s), {
+        when: iso(r.deadline),
+        detail:
+          r.kind === 'interview_confirmation'
+            ? 'Your confirmation that you will attend the interview'
+            : 'Your answer to the offer',
+      });
       break;
     }
     case 'recruiter_escalation': {

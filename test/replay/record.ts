@@ -29,7 +29,7 @@ const h = await applicationHarness(env, { capacity: 1 });
  * the commands a run writes (a patch), as `<path>.<generation>.json`. The first generation's files
  * have no suffix.
  */
-const GENERATION = 'quiet-steps';
+const GENERATION = 'candidate-reminders';
 
 async function save(
   name: string,

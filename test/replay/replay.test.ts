@@ -10,7 +10,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HR_ONBOARDING_PATCH } from '../../workflows/application-workflow.js';
-import { EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH, QUIET_STEPS_PATCH } from '../../workflows/generation.js';
+import {
+  CANDIDATE_REMINDERS_PATCH,
+  EFFECTS_SETTLED_PATCH,
+  LEAN_STEPS_PATCH,
+  QUIET_STEPS_PATCH,
+} from '../../workflows/generation.js';
 import { workflowBundle } from '../helpers/temporal.js';
 import { DEADLINE_MEMO_PATCH } from '../../workflows/position-workflow.js';
 
@@ -59,8 +64,8 @@ describe('recorded histories replay on the current workflow code', () => {
   it('has each generation marked by its own patch only: all of them replay (see generation.ts)', () => {
     const lanes = files.filter((f) => !f.startsWith('retention-'));
     const markers = (f: string) =>
-      [EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH, QUIET_STEPS_PATCH].filter((patch) =>
-        payloads(f).includes(patch),
+      [EFFECTS_SETTLED_PATCH, LEAN_STEPS_PATCH, QUIET_STEPS_PATCH, CANDIDATE_REMINDERS_PATCH].filter(
+        (patch) => payloads(f).includes(patch),
       );
     const of = (suffix: string) => lanes.filter((f) => f.endsWith(suffix));
     // Every path through the application and the position workflows, recorded again under each patch.
@@ -72,7 +77,13 @@ describe('recorded histories replay on the current workflow code', () => {
     expect(new Set(of('.lean-steps.json').map(markers).map(String))).toEqual(new Set([LEAN_STEPS_PATCH]));
     expect(of('.quiet-steps.json').length).toBeGreaterThanOrEqual(13);
     expect(new Set(of('.quiet-steps.json').map(markers).map(String))).toEqual(new Set([QUIET_STEPS_PATCH]));
-    const first = lanes.filter((f) => !/\.(settled-effects|lean-steps|quiet-steps)\.json$/.test(f));
+    expect(of('.candidate-reminders.json').length).toBeGreaterThanOrEqual(14);
+    expect(new Set(of('.candidate-reminders.json').map(markers).map(String))).toEqual(
+      new Set([CANDIDATE_REMINDERS_PATCH]),
+    );
+    const first = lanes.filter(
+      (f) => !/\.(settled-effects|lean-steps|quiet-steps|candidate-reminders)\.json$/.test(f),
+    );
     expect(first.filter((f) => markers(f).length > 0)).toEqual([]);
   });
 
@@ -81,13 +92,26 @@ describe('recorded histories replay on the current workflow code', () => {
       (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { eventType: string }[] }).events.map(
         (e) => e.eventType,
       );
-    const extended = 'position-extended-then-cancelled.quiet-steps.json';
-    expect(payloads(extended)).toContain(DEADLINE_MEMO_PATCH);
-    expect(events(extended)).toContain('EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED');
-    for (const f of files.filter((x) => x !== extended)) {
+    const extended = files.filter((f) => f.startsWith('position-extended-then-cancelled.'));
+    expect(extended).toHaveLength(2);
+    for (const f of extended) {
+      expect(payloads(f)).toContain(DEADLINE_MEMO_PATCH);
+      expect(events(f)).toContain('EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED');
+    }
+    for (const f of files.filter((x) => !extended.includes(x))) {
       expect(payloads(f), f).not.toContain(DEADLINE_MEMO_PATCH);
       expect(events(f), f).not.toContain('EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED');
     }
+  });
+
+  it('reminds the candidate before their deadlines in the reminding generation only', () => {
+    // The candidate let the interview confirmation and the offer answer run out: each was reminded.
+    for (const path of ['expired-interview-confirmation', 'expired-offer-after-extension']) {
+      expect(payloads(`${path}.candidate-reminders.json`), path).toContain('candidate_reminder');
+      expect(payloads(`${path}.quiet-steps.json`), path).not.toContain('candidate_reminder');
+    }
+    for (const f of files.filter((x) => !x.endsWith('.candidate-reminders.json')))
+      expect(payloads(f), f).not.toContain('candidate_reminder');
   });
 
   it('sends the HR onboarding email in the lean generation without its own patch', () => {
@@ -114,6 +138,10 @@ describe('recorded histories replay on the current workflow code', () => {
       // Only the one the SDK writes with the patch marker (each run records its generation).
       expect(new Set(upserts(f)), f).toEqual(new Set(['TemporalChangeVersion']));
       expect(upserts(f.replace('.quiet-steps.', '.lean-steps.'))).toContain('Stage');
+      // The generation after it stays as quiet.
+      expect(new Set(upserts(f.replace('.quiet-steps.', '.candidate-reminders.'))), f).toEqual(
+        new Set(['TemporalChangeVersion']),
+      );
     }
   });
 

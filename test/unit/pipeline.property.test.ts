@@ -131,13 +131,17 @@ function seatFor(req: TransitionRequest, now: number) {
 
 function fresh(): ApplicationState {
   const input = applicationInput(T0, { candidateId: 'cand-prop' });
-  return pipeline.start({
-    ...input,
-    applicationId: input.applicationId,
-    policy: {},
-    recruiterId: 'rec-1',
-    submittedAt: new Date(T0).toISOString(),
-  }).state;
+  return pipeline.start(
+    {
+      ...input,
+      applicationId: input.applicationId,
+      policy: {},
+      recruiterId: 'rec-1',
+      submittedAt: new Date(T0).toISOString(),
+      // As an application starts today (the reminding generation): the candidate's reminders included.
+    },
+    { remindsCandidate: true },
+  ).state;
 }
 
 describe('the stage rules hold for any sequence of requests and clocks', () => {

@@ -15,6 +15,7 @@ import {
   EVENTS_TO_ACCEPTANCE,
 } from '../helpers/fixtures.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
+import { CANDIDATE_REMINDER_DAYS } from '../../workflows/pipeline.js';
 
 let env: TestWorkflowEnvironment;
 let h: Awaited<ReturnType<typeof applicationHarness>>;
@@ -311,6 +312,22 @@ describe('clocks: nobody acts, the deadline decides', () => {
       (e) => e.applicationId === input.applicationId && e.template === 'expiry',
     );
     expect(expiry.map((e) => e.to.kind).sort()).toEqual(['candidate', 'recruiter']);
+    // Two days before it ran out, the candidate was reminded of it, once.
+    const deadline = Date.parse(final.interview!.invitedAt) + DAYS(5);
+    const reminders = h.fake.emails.filter(
+      (e) => e.applicationId === input.applicationId && e.template === 'candidate_reminder',
+    );
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toMatchObject({ to: { kind: 'candidate' }, when: new Date(deadline).toISOString() });
+    const reminded = final.timeline.find((t) => t.detail.startsWith('reminder to the candidate'))!;
+    expect(Date.parse(reminded.at) - (deadline - DAYS(CANDIDATE_REMINDER_DAYS))).toBeLessThan(60_000);
+    expect(Date.parse(reminded.at)).toBeGreaterThanOrEqual(deadline - DAYS(CANDIDATE_REMINDER_DAYS));
+    const reminderKinds = h.fake.events.flatMap((e) =>
+      e.type === 'application.reminder_sent' && e.applicationId === input.applicationId
+        ? [e.payload.kind]
+        : [],
+    );
+    expect(reminderKinds).toContain('candidate_reminder');
   });
 
   it('expires an offer not answered by its respond-by date', async () => {
@@ -327,6 +344,10 @@ describe('clocks: nobody acts, the deadline decides', () => {
     const until = new Date(Date.parse(offered.offer!.respondBy) + DAYS(16)).toISOString();
     const v = await h.act(handle, recruiter({ type: 'extend_deadline', deadline: 'offer_response', until }));
     expect(v.upcomingDeadlines.find((d) => d.kind === 'offer_response')?.at).toBe(until);
+    // A moved deadline gets its own reminder, two days before it.
+    expect(v.upcomingDeadlines.find((d) => d.kind === 'candidate_reminder')?.at).toBe(
+      new Date(Date.parse(until) - DAYS(CANDIDATE_REMINDER_DAYS)).toISOString(),
+    );
     expect(
       await refusalOf(
         h.act(
