@@ -559,8 +559,8 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       for (let i = 0; i < known.length; i += 16) {
         await Promise.all(
           known.slice(i, i + 16).map(async ({ id, candidateId }) => {
-            const c = await deps.candidates.get(candidateId);
-            if (c) applicants[id] = { name: c.profile.name };
+            const applicant = await applicantOf(candidateId);
+            if (applicant) applicants[id] = { name: applicant.name };
           }),
         );
       }

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { applicationHarness, type ApplicationHandle } from '../helpers/application-harness.js';
 import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
 import { runHandle, timeSkippingEnv } from '../helpers/temporal.js';
+import { DUTY_STATIONS, type ContractType, type DutyStation } from '../../schemas/reference.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { positionUpdate, positionWorkflow } from '../../workflows/position-workflow.js';
 import { candidateActivitySignal, candidateRetentionWorkflow } from '../../workflows/retention-workflow.js';
@@ -54,6 +55,36 @@ async function save(
     writeFileSync(path, historyToJSON(history) + '\n');
     process.stdout.write(`recorded ${file}: ${history.events?.length ?? 0} events\n`);
   }
+}
+
+/** A position opened now at the station, closing in ten days. */
+async function startPosition(positionId: string, dutyStation: DutyStation, contractType: ContractType) {
+  const now = await env.currentTimeMs();
+  const deadline = new Date(now + DAYS(10));
+  const timeZone = DUTY_STATIONS[dutyStation].timeZone;
+  return env.client.workflow.start(positionWorkflow, {
+    taskQueue: h.taskQueue,
+    workflowId: `position/${positionId}`,
+    args: [
+      {
+        positionId,
+        reference: `VN-${positionId.replace('REC-POS-', 'REC-')}`,
+        title: 'Analyst',
+        description: 'Analysis',
+        requirements: [],
+        dutyStation,
+        contractType,
+        deadlineLocal: instantToZoned(deadline, timeZone),
+        timeZone,
+        deadline: deadline.toISOString(),
+        openedAt: new Date(now).toISOString(),
+        recruiterId: 'rec-1',
+        requiredDocuments: ['cv'],
+        questions: [],
+        policy: {},
+      },
+    ],
+  });
 }
 
 async function fresh(policy = {}) {
@@ -183,30 +214,7 @@ try {
   }
   {
     // A position: opened, closed by its deadline, then filled; its applications closed in bulk.
-    const now = await env.currentTimeMs();
-    const deadline = new Date(now + DAYS(10));
-    const position = {
-      positionId: 'REC-POS-1',
-      reference: 'VN-REC-1',
-      title: 'Analyst',
-      description: 'Analysis',
-      requirements: [],
-      dutyStation: 'BUE' as const,
-      contractType: 'short_term' as const,
-      deadlineLocal: instantToZoned(deadline, 'America/Argentina/Buenos_Aires'),
-      timeZone: 'America/Argentina/Buenos_Aires',
-      deadline: deadline.toISOString(),
-      openedAt: new Date(now).toISOString(),
-      recruiterId: 'rec-1',
-      requiredDocuments: ['cv' as const],
-      questions: [],
-      policy: {},
-    };
-    const handle = await env.client.workflow.start(positionWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: 'position/REC-POS-1',
-      args: [position],
-    });
+    const handle = await startPosition('REC-POS-1', 'BUE', 'short_term');
     await env.sleep(DAYS(11));
     await handle.executeUpdate(positionUpdate, {
       args: [{ actor: { role: 'recruiter', id: 'rec-1' }, command: { type: 'fill' } }],
@@ -225,31 +233,8 @@ try {
   {
     // A position extended (its memo follows: DEADLINE_MEMO_PATCH), then cancelled.
     const now = await env.currentTimeMs();
-    const zone = 'Asia/Singapore';
-    const deadline = new Date(now + DAYS(10));
-    const handle = await env.client.workflow.start(positionWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: 'position/REC-POS-2',
-      args: [
-        {
-          positionId: 'REC-POS-2',
-          reference: 'VN-REC-2',
-          title: 'Analyst',
-          description: 'Analysis',
-          requirements: [],
-          dutyStation: 'SIN' as const,
-          contractType: 'fixed_term' as const,
-          deadlineLocal: instantToZoned(deadline, zone),
-          timeZone: zone,
-          deadline: deadline.toISOString(),
-          openedAt: new Date(now).toISOString(),
-          recruiterId: 'rec-1',
-          requiredDocuments: ['cv' as const],
-          questions: [],
-          policy: {},
-        },
-      ],
-    });
+    const zone = DUTY_STATIONS.SIN.timeZone;
+    const handle = await startPosition('REC-POS-2', 'SIN', 'fixed_term');
     await env.sleep(DAYS(2));
     await handle.executeUpdate(positionUpdate, {
       args: [
