@@ -83,14 +83,15 @@ try {
 
   say('');
   say('INTERPOL hiring engine is running:');
-  say(`  HR dashboard      http://127.0.0.1:${config.API_PORT}/`);
+  say(`  Dashboard         http://127.0.0.1:${config.API_PORT}/ (staff, and the candidates' site)`);
   say(`  HTTP API          http://127.0.0.1:${config.API_PORT} (OpenAPI: /openapi.json)`);
   say(`  Temporal Web UI   http://127.0.0.1:${config.TEMPORAL_UI_PORT}`);
   say(`  Temporal gRPC     127.0.0.1:${config.TEMPORAL_PORT} (namespace ${config.TEMPORAL_NAMESPACE})`);
   say(`  NATS JetStream    nats://127.0.0.1:${config.NATS_PORT}`);
   say(`  Email outbox      ${config.SMTP_URL ? 'SMTP' : join(dataDir, 'outbox')}`);
   say(`  Logs              ${logDir}`);
-  say('Sign in: candidates with their email address on the dashboard; staff with a token:');
+  say('Candidates browse the vacancies there, create an account (the code is in the outbox) and apply.');
+  say('Staff sign in with a token:');
   say('  `npm run admin-token -- <your-name>` (another terminal) gives the first admin token,');
   say('  and admins give staff theirs with POST /tokens.');
   say('Press Ctrl-C to stop.');
