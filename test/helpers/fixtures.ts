@@ -5,8 +5,40 @@ import type {
   CommandInput,
 } from '../../schemas/application.js';
 
+import type { Position } from '../../schemas/position.js';
+import { DUTY_STATIONS } from '../../schemas/reference.js';
+import { instantToZoned } from '../../schemas/time.js';
+
 const DAY = 24 * 60 * 60 * 1000;
 let counter = 0;
+
+/** A published position (the position workflow's input), opened at `now` and closing `daysOpen` later. */
+export function publishedPosition(
+  now: number,
+  fields: Partial<Position> & Pick<Position, 'positionId'>,
+  daysOpen = 10,
+): Position {
+  const dutyStation = fields.dutyStation ?? 'SIN';
+  const timeZone = DUTY_STATIONS[dutyStation].timeZone;
+  const deadline = new Date(now + daysOpen * DAY);
+  return {
+    reference: `VN-${fields.positionId}`,
+    title: 'Analyst',
+    description: 'Analysis',
+    requirements: [],
+    dutyStation,
+    contractType: 'fixed_term',
+    deadlineLocal: instantToZoned(deadline, timeZone),
+    timeZone,
+    deadline: deadline.toISOString(),
+    openedAt: new Date(now).toISOString(),
+    recruiterId: 'rec-1',
+    requiredDocuments: ['cv'],
+    questions: [],
+    policy: {},
+    ...fields,
+  };
+}
 
 export function position(now: number, overrides: Partial<PositionRef> = {}): PositionRef {
   counter += 1;

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applicationHarness, type ApplicationHandle } from '../helpers/application-harness.js';
-import { applicationInput, candidateSays, DAYS, recruiter } from '../helpers/fixtures.js';
+import { applicationInput, candidateSays, DAYS, publishedPosition, recruiter } from '../helpers/fixtures.js';
 import { runHandle, timeSkippingEnv } from '../helpers/temporal.js';
 import { DUTY_STATIONS, type ContractType, type DutyStation } from '../../schemas/reference.js';
 import { instantToZoned } from '../../schemas/time.js';
@@ -59,31 +59,16 @@ async function save(
 
 /** A position opened now at the station, closing in ten days. */
 async function startPosition(positionId: string, dutyStation: DutyStation, contractType: ContractType) {
-  const now = await env.currentTimeMs();
-  const deadline = new Date(now + DAYS(10));
-  const timeZone = DUTY_STATIONS[dutyStation].timeZone;
+  const position = publishedPosition(await env.currentTimeMs(), {
+    positionId,
+    reference: `VN-${positionId.replace('REC-POS-', 'REC-')}`,
+    dutyStation,
+    contractType,
+  });
   return env.client.workflow.start(positionWorkflow, {
     taskQueue: h.taskQueue,
     workflowId: `position/${positionId}`,
-    args: [
-      {
-        positionId,
-        reference: `VN-${positionId.replace('REC-POS-', 'REC-')}`,
-        title: 'Analyst',
-        description: 'Analysis',
-        requirements: [],
-        dutyStation,
-        contractType,
-        deadlineLocal: instantToZoned(deadline, timeZone),
-        timeZone,
-        deadline: deadline.toISOString(),
-        openedAt: new Date(now).toISOString(),
-        recruiterId: 'rec-1',
-        requiredDocuments: ['cv'],
-        questions: [],
-        policy: {},
-      },
-    ],
+    args: [position],
   });
 }
 

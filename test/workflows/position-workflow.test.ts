@@ -1,11 +1,10 @@
 /** The position workflow under the time-skipping server: its deadline closes it, by its own timer. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Position } from '../../schemas/position.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { getPositionQuery, positionUpdate, positionWorkflow } from '../../workflows/position-workflow.js';
 import { eventually, fakeWorker, refusalOf } from '../helpers/application-harness.js';
-import { DAYS } from '../helpers/fixtures.js';
+import { DAYS, publishedPosition } from '../helpers/fixtures.js';
 import { timeSkippingEnv } from '../helpers/temporal.js';
 
 let env: TestWorkflowEnvironment;
@@ -24,24 +23,17 @@ let n = 0;
 async function open(daysAhead: number) {
   const now = await env.currentTimeMs();
   n += 1;
-  const deadline = new Date(now + DAYS(daysAhead));
-  const position: Position = {
-    positionId: `P-${process.pid}-${n}`,
-    reference: `VN-${n}`,
-    title: 'Cybercrime Analyst',
-    description: 'Analyse cybercrime trends.',
-    requirements: [],
-    dutyStation: 'SIN',
-    contractType: 'fixed_term',
-    deadlineLocal: instantToZoned(deadline, 'Asia/Singapore'),
-    timeZone: 'Asia/Singapore',
-    deadline: deadline.toISOString(),
-    openedAt: new Date(now).toISOString(),
-    recruiterId: 'rec-1',
-    requiredDocuments: ['cv'],
-    questions: [],
-    policy: {},
-  };
+  const position = publishedPosition(
+    now,
+    {
+      positionId: `P-${process.pid}-${n}`,
+      reference: `VN-${n}`,
+      title: 'Cybercrime Analyst',
+      description: 'Analyse cybercrime trends.',
+      dutyStation: 'SIN',
+    },
+    daysAhead,
+  );
   const handle = await env.client.workflow.start(positionWorkflow, {
     taskQueue: w.taskQueue,
     workflowId: `position/${position.positionId}`,
