@@ -587,11 +587,12 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     async (req) => {
       const id = applicationWorkflowId(req.params.positionId, req.params.candidateId);
       const { view } = await ownApplication(req, id);
-      return {
-        ...view,
-        submission: (await submissionOf(id, view.candidateId)) ?? null,
-        applicant: who(req).role === 'candidate' ? null : await applicantOf(view.candidateId),
-      };
+      // Two reads of the candidate's sealed data, independent of each other.
+      const [submission, applicant] = await Promise.all([
+        submissionOf(id, view.candidateId),
+        who(req).role === 'candidate' ? null : applicantOf(view.candidateId),
+      ]);
+      return { ...view, submission: submission ?? null, applicant };
     },
   );
   // A document the candidate attached to this application (a CV to screen), for staff and for the

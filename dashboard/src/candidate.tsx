@@ -17,13 +17,11 @@ import {
   type ApplicationSummary,
   type PositionSummary,
 } from './api.js';
-import { field, label, messageOf, when } from './format.js';
+import { applicationLink, cityOf, field, label, messageOf, positionLink, when } from './format.js';
 import { SubmissionPanel, useApplication } from './application.js';
-import { Problems } from './ui.js';
+import { FilterSelect, Problems } from './ui.js';
 
 const ACTIVE: readonly string[] = ActiveStageSchema.options;
-const positionLink = (id: string) => `#/position/${encodeURIComponent(id)}`;
-const applicationLink = (id: string) => `#/application/${encodeURIComponent(id)}`;
 
 // ---- Vacancies
 
@@ -43,28 +41,25 @@ export function Vacancies() {
       current = false;
     };
   }, [filters]);
-  const select = (name: 'dutyStation' | 'contractType', options: readonly string[], title: string) => (
-    <label>
-      {title}
-      <select
-        aria-label={title}
-        value={filters[name]}
-        onChange={(e) => setFilters({ ...filters, [name]: e.target.value })}
-      >
-        <option value="">all</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {name === 'dutyStation' ? DUTY_STATIONS[o as keyof typeof DUTY_STATIONS].city : label(o)}
-          </option>
-        ))}
-      </select>
-    </label>
+  const select = (
+    name: 'dutyStation' | 'contractType',
+    options: readonly string[],
+    title: string,
+    show?: (o: string) => string,
+  ) => (
+    <FilterSelect
+      title={title}
+      value={filters[name]}
+      options={options}
+      onChange={(value) => setFilters({ ...filters, [name]: value })}
+      show={show}
+    />
   );
   return (
     <section>
       <h2>Vacancies</h2>
       <div className="filters">
-        {select('dutyStation', DutyStationSchema.options, 'Duty station')}
+        {select('dutyStation', DutyStationSchema.options, 'Duty station', cityOf)}
         {select('contractType', ContractTypeSchema.options, 'Contract type')}
         <label>
           Words
@@ -93,7 +88,7 @@ export function Vacancies() {
                 <td>
                   <a href={positionLink(p.positionId)}>{p.title}</a> <small>{p.reference}</small>
                 </td>
-                <td>{DUTY_STATIONS[p.dutyStation as keyof typeof DUTY_STATIONS]?.city ?? p.dutyStation}</td>
+                <td>{cityOf(p.dutyStation)}</td>
                 <td>{label(p.contractType)}</td>
                 <td>{when(p.deadline, p.dutyStation)}</td>
               </tr>

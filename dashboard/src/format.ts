@@ -26,3 +26,10 @@ export function field(e: FormEvent<HTMLFormElement>, name: string): string {
 
 /** The message of whatever went wrong, for a person to read. */
 export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** A duty station by its city, as people name it. */
+export const cityOf = (station: string) => DUTY_STATIONS[station as DutyStation]?.city ?? station;
+
+/** The dashboard's own addresses of a position and an application. */
+export const positionLink = (id: string) => `#/position/${encodeURIComponent(id)}`;
+export const applicationLink = (id: string) => `#/application/${encodeURIComponent(id)}`;

@@ -28,9 +28,10 @@ import {
   SignUp,
   Vacancies,
 } from './candidate.js';
-import { field, label, when } from './format.js';
+import { applicationLink, field, label, when } from './format.js';
 import { SubmissionPanel, useApplication } from './application.js';
 import { ExamSessionsDesk, PositionsDesk, SessionSelect } from './staff.js';
+import { FilterSelect } from './ui.js';
 
 const STAGES = ActiveStageSchema.options;
 
@@ -273,21 +274,12 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
   const names = useApplicantNames(items);
 
   const select = (name: keyof typeof filters, options: readonly string[], title: string) => (
-    <label>
-      {title}
-      <select
-        aria-label={title}
-        value={filters[name]}
-        onChange={(e) => setFilters({ ...filters, [name]: e.target.value })}
-      >
-        <option value="">all</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {label(o)}
-          </option>
-        ))}
-      </select>
-    </label>
+    <FilterSelect
+      title={title}
+      value={filters[name]}
+      options={options}
+      onChange={(value) => setFilters({ ...filters, [name]: value })}
+    />
   );
   const max = Math.max(1, ...Object.values(figures?.byStage ?? {}));
   return (
@@ -315,7 +307,7 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
                   className="card"
                   key={a.applicationId}
                   data-application={a.applicationId}
-                  onClick={() => (location.hash = `#/application/${encodeURIComponent(a.applicationId)}`)}
+                  onClick={() => (location.hash = applicationLink(a.applicationId))}
                 >
                   <strong>{a.positionId}</strong> ·{' '}
                   <span title={a.candidateId}>{names.get(a.applicationId) ?? a.candidateId}</span>
@@ -369,7 +361,7 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
               {due.map((a) => (
                 <tr key={a.applicationId}>
                   <td>
-                    <a href={`#/application/${encodeURIComponent(a.applicationId)}`}>{a.applicationId}</a>
+                    <a href={applicationLink(a.applicationId)}>{a.applicationId}</a>
                   </td>
                   <td>{when(a.nextDeadline, a.dutyStation)}</td>
                 </tr>
@@ -382,7 +374,7 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
               {stuck.map((a) => (
                 <tr key={a.applicationId}>
                   <td>
-                    <a href={`#/application/${encodeURIComponent(a.applicationId)}`}>{a.applicationId}</a>
+                    <a href={applicationLink(a.applicationId)}>{a.applicationId}</a>
                   </td>
                   <td>{label(a.stage)}</td>
                 </tr>

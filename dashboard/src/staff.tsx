@@ -17,10 +17,8 @@ import {
 } from '../../schemas/reference.js';
 import { instantToZoned, zonedToInstant } from '../../schemas/time.js';
 import { call } from './api.js';
-import { field, label, when } from './format.js';
+import { cityOf, field, label, when } from './format.js';
 import { Problems } from './ui.js';
-
-const cityOf = (station: string) => DUTY_STATIONS[station as DutyStation]?.city ?? station;
 
 function StationSelect({ name, title }: { name: string; title: string }) {
   return (

@@ -23,3 +23,32 @@ export function Problems({ error }: { error: unknown }) {
     </div>
   );
 }
+
+/** A list filter: "all", or one of the options, each shown as `show` says (the name by default). */
+export function FilterSelect({
+  title,
+  value,
+  options,
+  onChange,
+  show = label,
+}: {
+  title: string;
+  value: string;
+  options: readonly string[];
+  onChange: (value: string) => void;
+  show?: (option: string) => string;
+}) {
+  return (
+    <label>
+      {title}
+      <select aria-label={title} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">all</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {show(o)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
