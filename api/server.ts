@@ -28,7 +28,9 @@ import {
   COMMAND_ROLES,
   CommandSchema,
   applicationWorkflowId,
+  candidateView,
   SlaStatusSchema,
+  type ApplicationView,
   type Role,
 } from '../schemas/application.js';
 import {
@@ -579,6 +581,9 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       throw new HttpError(404, 'no such application');
     return { handle, view };
   };
+  // The candidate sees their side of it; staff see all of it.
+  const seenBy = (req: FastifyRequest, view: ApplicationView) =>
+    who(req).role === 'candidate' ? candidateView(view) : view;
   const AppParams = z.object({ positionId: Id, candidateId: z.string().min(1).max(64) });
 
   r.get(
@@ -592,7 +597,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
         submissionOf(id, view.candidateId),
         who(req).role === 'candidate' ? null : applicantOf(view.candidateId),
       ]);
-      return { ...view, submission: submission ?? null, applicant };
+      return { ...seenBy(req, view), submission: submission ?? null, applicant };
     },
   );
   // A document the candidate attached to this application (a CV to screen), for staff and for the
@@ -641,7 +646,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       );
       // A person at a screen sees the whole application, timeline included: the update's own answer
       // leaves the timeline out (it is kept in history), the query has it.
-      return getApplication(handle);
+      return seenBy(req, await getApplication(handle));
     },
   );
 

@@ -264,6 +264,61 @@ export type ApplicationView = ApplicationState & {
  */
 export type TransitionAnswer = Omit<ApplicationView, 'timeline'> & { added: TimelineEntry[] };
 
+/**
+ * What a candidate sees of their own application: where it stands, the dates that concern them and
+ * the steps so far. Not the recruiters' side of it: their notes, reminders and escalations, refused
+ * requests, the service-level clock, which recruiter holds it. (The outcome's reason stays: it is
+ * the one the candidate was told by email. A request for their data, `/me/export`, gives all of it.)
+ */
+export type CandidateApplicationView = Pick<
+  ApplicationState,
+  | 'applicationId'
+  | 'candidateId'
+  | 'position'
+  | 'status'
+  | 'submittedAt'
+  | 'stageEnteredAt'
+  | 'interview'
+  | 'exam'
+  | 'examResult'
+  | 'offer'
+  | 'outcome'
+  | 'seq'
+> & {
+  upcomingDeadlines: UpcomingDeadline[];
+  steps: { at: string; from?: ApplicationStatus; to: ApplicationStatus }[];
+};
+
+/** The deadlines that ask something of the candidate (the others are the recruiters' clocks). */
+const CANDIDATE_DEADLINES: ReadonlySet<UpcomingDeadline['kind']> = new Set([
+  'interview_confirmation',
+  'offer_response',
+  'max_wait',
+]);
+
+export function candidateView(v: ApplicationView): CandidateApplicationView {
+  return {
+    applicationId: v.applicationId,
+    candidateId: v.candidateId,
+    position: v.position,
+    status: v.status,
+    submittedAt: v.submittedAt,
+    stageEnteredAt: v.stageEnteredAt,
+    interview: v.interview,
+    exam: v.exam,
+    examResult: v.examResult,
+    offer: v.offer,
+    outcome: v.outcome,
+    seq: v.seq,
+    upcomingDeadlines: v.upcomingDeadlines.filter((d) => CANDIDATE_DEADLINES.has(d.kind)),
+    steps: v.timeline.flatMap((t) =>
+      (t.kind === 'transition' || t.kind === 'deadline') && t.to && t.to !== t.from
+        ? [{ at: t.at, ...(t.from ? { from: t.from } : {}), to: t.to }]
+        : [],
+    ),
+  };
+}
+
 export const ApplicationInputSchema = z.object({
   applicationId: z.string().min(1).max(200),
   candidateId: z.string().min(1).max(64),

@@ -95,8 +95,8 @@ export const listApplications = (query: Record<string, string>) =>
   );
 
 /** One transition; with a key, a repeat of the same intended action is answered, not made twice. */
-export const act = (id: string, command: CommandInput, idempotencyKey?: string) =>
-  call<ApplicationView>(
+export const act = <V = ApplicationView>(id: string, command: CommandInput, idempotencyKey?: string) =>
+  call<V>(
     'POST',
     `${applicationPath(id)}/transitions`,
     command,

@@ -18,16 +18,20 @@ export type Applicant = {
 } | null;
 
 /** The application and its submission, loaded again whenever `refresh` changes (a live event). */
-export function useApplication(id: string, onError: (err: unknown) => void, refresh: unknown = 0) {
-  const [view, setView] = useState<ApplicationView>();
+export function useApplication<V extends { applicationId: string } = ApplicationView>(
+  id: string,
+  onError: (err: unknown) => void,
+  refresh: unknown = 0,
+) {
+  const [view, setView] = useState<V>();
   const [submission, setSubmission] = useState<Submission>(null);
   const [applicant, setApplicant] = useState<Applicant>(null);
   const load = useCallback(() => {
-    call<ApplicationView & { submission: Submission; applicant: Applicant }>('GET', applicationPath(id))
-      .then(({ submission: sent, applicant: who, ...current }) => {
-        setView(current);
-        setSubmission(sent);
-        setApplicant(who);
+    call<V & { submission: Submission; applicant: Applicant }>('GET', applicationPath(id))
+      .then((answer) => {
+        setView(answer);
+        setSubmission(answer.submission);
+        setApplicant(answer.applicant);
       })
       .catch(onError);
     // onError is left out of the dependencies: a new function at each render must not reload.

@@ -2,7 +2,11 @@
 // profile with its documents, applying, and each application in plain language with the candidate's
 // own next step (confirm the interview, answer the offer, withdraw).
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ActiveStageSchema, type ApplicationStatus } from '../../schemas/application.js';
+import {
+  ActiveStageSchema,
+  type ApplicationStatus,
+  type CandidateApplicationView,
+} from '../../schemas/application.js';
 import type { Candidate, DocumentRef } from '../../schemas/candidate.js';
 import { DocumentKindSchema, type Position, type PositionStatus } from '../../schemas/position.js';
 import { ContractTypeSchema, DUTY_STATIONS, DutyStationSchema } from '../../schemas/reference.js';
@@ -746,7 +750,7 @@ export function CandidateApplications() {
  */
 export function CandidateApplication({ id }: { id: string }) {
   const [error, setError] = useState<unknown>();
-  const { view, setView, submission } = useApplication(id, setError);
+  const { view, setView, submission } = useApplication<CandidateApplicationView>(id, setError);
   const [done, setDone] = useState<string>();
   const [asking, setAsking] = useState<'withdraw' | 'decline'>();
   const [busy, setBusy] = useState(false);
@@ -766,7 +770,7 @@ export function CandidateApplication({ id }: { id: string }) {
   const run = (action: string, command: Parameters<typeof act>[1], said: string) => {
     setBusy(true);
     setError(undefined);
-    act(view.applicationId, command, keyFor(action))
+    act<CandidateApplicationView>(view.applicationId, command, keyFor(action))
       .then((v) => {
         setView(v);
         setAsking(undefined);
@@ -919,12 +923,12 @@ export function CandidateApplication({ id }: { id: string }) {
               <td>{new Date(view.submittedAt).toLocaleDateString('en-GB')}</td>
               <td>Received</td>
             </tr>
-            {view.timeline
-              .filter((t) => t.kind === 'transition' && t.to && t.to !== t.from && t.to !== 'submitted')
+            {view.steps
+              .filter((t) => t.to !== 'submitted')
               .map((t) => (
-                <tr key={t.seq}>
+                <tr key={`${t.at}/${t.to}`}>
                   <td>{new Date(t.at).toLocaleDateString('en-GB')}</td>
-                  <td>{PLAIN[t.to!][0]}</td>
+                  <td>{PLAIN[t.to][0]}</td>
                 </tr>
               ))}
           </tbody>

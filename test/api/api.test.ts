@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachment, buildApp, type RouteInfo } from '../../api/server.js';
-import type { ApplicationView } from '../../schemas/application.js';
+import type { ApplicationView, CandidateApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { retentionWorkflowId } from '../../workflows/retention-workflow.js';
 import { kvTokenStore } from '../../stores/tokens.js';
@@ -159,11 +159,12 @@ describe('a candidate and a recruiter through the API', () => {
       app.inject({ method: 'POST', url: `${url}/transitions`, headers: auth(token), payload: command });
 
     const screened = (
-      await act(tokens.recruiter, { type: 'screen', decision: 'shortlist' })
+      await act(tokens.recruiter, { type: 'screen', decision: 'shortlist', notes: 'internal: fluent Arabic' })
     ).json<ApplicationView>();
     expect(screened.status).toBe('screened');
     // A person at a screen gets the whole application back, timeline included.
     expect(screened.timeline.map((t) => t.to).filter(Boolean)).toEqual(['submitted', 'screened']);
+    expect(JSON.stringify(screened.timeline)).toContain('internal: fluent Arabic');
     const refused = await act(tokens.recruiter, { type: 'make_offer', terms: 'P3' });
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toEqual({
@@ -184,9 +185,19 @@ describe('a candidate and a recruiter through the API', () => {
     // The candidate sees their own application and its timeline; another candidate cannot find it.
     const mine = await app.inject({ method: 'GET', url, headers: auth(ana.token) });
     expect(mine.statusCode).toBe(200);
-    expect(
-      mine.json<ApplicationView & { submission: { documents: unknown[] } }>().submission.documents,
-    ).toHaveLength(1);
+    const seen = mine.json<CandidateApplicationView & { submission: { documents: unknown[] } }>();
+    expect(seen.submission.documents).toHaveLength(1);
+    // Their side of it: the steps, not the recruiter's notes, refusals or clocks.
+    expect(seen.steps.map((t) => t.to)).toEqual(['submitted', 'screened']);
+    expect(mine.body).not.toContain('internal: fluent Arabic');
+    for (const internal of ['timeline', 'recruiterId', 'policy', 'remindersInStage', 'pendingEffects'])
+      expect(seen).not.toHaveProperty(internal);
+    expect(seen.upcomingDeadlines.map((d) => d.kind)).not.toContain('recruiter_reminder');
+    // The staff view of the same moment has both reminders ahead.
+    const staffView = (
+      await app.inject({ method: 'GET', url, headers: auth(tokens.recruiter) })
+    ).json<ApplicationView>();
+    expect(staffView.upcomingDeadlines.map((d) => d.kind)).toContain('recruiter_reminder');
     const bruno = await candidate('Bruno Lima');
     expect((await app.inject({ method: 'GET', url, headers: auth(bruno.token) })).statusCode).toBe(404);
     expect((await act(bruno.token, { type: 'withdraw' })).statusCode).toBe(404);
