@@ -31,8 +31,8 @@ export interface TokenStore {
   verify(token: string): Promise<Principal | undefined>;
   revoke(token: string): Promise<void>;
   /**
-   * Every token issued to the subject since tokens were indexed by subject (an erased candidate's,
-   * a departed recruiter's); how many were revoked.
+   * Every token issued to the subject (an erased candidate's, a departed recruiter's); how many
+   * were revoked.
    */
   revokeSubject(subject: string): Promise<number>;
 }
@@ -46,6 +46,24 @@ const bySubject = (subject: string) => `subject.${createHash('sha256').update(su
  * random bits, so a plain hash (not a slow password hash) is the right tool.
  */
 export function kvTokenStore(kv: KV, clock: () => Date = () => new Date()): TokenStore {
+  /**
+   * Tokens issued before the subject index have no index key, and some hold until revoked: without
+   * one an erased candidate's old token still signed them in. Before the first revocation by
+   * subject, each process gives every such token its key (a listing of the keys; a read only for a
+   * token without one), so the index is whole from then on.
+   */
+  let backfilled: Promise<void> | undefined;
+  const indexEarlierTokens = async (): Promise<void> => {
+    const known = new Set<string>();
+    for await (const k of await kv.keys('subject.*.*')) known.add(k.slice(k.lastIndexOf('.') + 1));
+    const missing: string[] = [];
+    for await (const k of await kv.keys('token.*')) if (!known.has(k.slice(6))) missing.push(k.slice(6));
+    for (const d of missing) {
+      const entry = await kv.get(`token.${d}`);
+      if (entry?.operation !== 'PUT') continue;
+      await kv.put(`${bySubject(PrincipalSchema.parse(entry.json()).subject)}.${d}`, '');
+    }
+  };
   return {
     async issue(role, subject, days = TOKEN_DAYS[role]) {
       const token = `hir_${randomBytes(32).toString('base64url')}`;
@@ -78,6 +96,12 @@ export function kvTokenStore(kv: KV, clock: () => Date = () => new Date()): Toke
         await kv.purge(`${bySubject(PrincipalSchema.parse(entry.json()).subject)}.${d}`);
     },
     async revokeSubject(subject) {
+      // A failed pass is tried again at the next revocation.
+      backfilled ??= indexEarlierTokens().catch((err: unknown) => {
+        backfilled = undefined;
+        throw err;
+      });
+      await backfilled;
       const prefix = bySubject(subject);
       const indexed: string[] = [];
       for await (const k of await kv.keys(`${prefix}.*`)) indexed.push(k);

@@ -4,7 +4,7 @@
  * walked with every role.
  */
 import type { FastifyInstance } from 'fastify';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachment, buildApp, type RouteInfo } from '../../api/server.js';
 import type { ApplicationView, CandidateApplicationView } from '../../schemas/application.js';
@@ -791,6 +791,26 @@ describe('tokens', () => {
     const tooLong = await issue(400);
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('body.days');
+  });
+});
+
+describe('revoking by subject', () => {
+  it('reaches tokens issued before the subject index too', async () => {
+    // A token as the store wrote them before the index: its record, no index key, no lifetime.
+    const subject = `cand-early-${run}`;
+    const early = `hir_${randomBytes(32).toString('base64url')}`;
+    await stack.nats.tokens.create(
+      `token.${createHash('sha256').update(early).digest('hex')}`,
+      JSON.stringify({ role: 'candidate', subject, issuedAt: '2026-11-01T09:00:00.000Z' }),
+    );
+    const store = kvTokenStore(stack.nats.tokens);
+    const later = await store.issue('candidate', subject);
+    const other = await store.issue('candidate', `cand-other-${run}`);
+    expect(await store.verify(early)).toMatchObject({ subject });
+    expect(await store.revokeSubject(subject)).toBe(2);
+    expect(await store.verify(early)).toBeUndefined();
+    expect(await store.verify(later)).toBeUndefined();
+    expect(await store.verify(other)).toMatchObject({ subject: `cand-other-${run}` });
   });
 });
 
