@@ -5,7 +5,7 @@
  * candidate's data key, so what was sealed with it can never be read again (crypto-shredding).
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { NatsResources } from '../activities/nats.js';
 import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
 import type { CandidateStore } from '../stores/candidates.js';
@@ -14,7 +14,7 @@ import type { TokenStore } from '../stores/tokens.js';
 import type { KeyStore } from '../stores/keys.js';
 import { getApplication } from './applications.js';
 import { HttpError } from './errors.js';
-import { readSubmission } from './submissions.js';
+import { readSubmission, submittedBy } from './submissions.js';
 import {
   candidateActivitySignal,
   candidateRetentionWorkflow,
@@ -31,14 +31,35 @@ export interface PrivacyDeps {
   tokens: TokenStore;
 }
 
+/**
+ * The candidate's applications (those still open, with `onlyRunning`). Visibility lists them a
+ * moment after they start; the candidate's own list in the submissions bucket (submittedBy) has
+ * them at once, and is asked too, so that nothing decided here misses an application just sent.
+ */
 export async function applicationIdsOf(
-  client: Client,
+  deps: Pick<PrivacyDeps, 'client' | 'nats'>,
   candidateId: string,
   onlyRunning = false,
 ): Promise<string[]> {
-  const ids: string[] = [];
+  const listed = new Set<string>();
   const query = applicationsQuery({ candidateId, running: onlyRunning });
-  for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
+  for await (const wf of deps.client.workflow.list({ query })) listed.add(wf.workflowId);
+  const ids = [...listed];
+  for (const { applicationId, submittedAt } of await submittedBy(deps.nats.submissions, candidateId)) {
+    if (listed.has(applicationId)) continue;
+    const status = await deps.client.workflow
+      .getHandle(applicationId)
+      .describe()
+      .then((d) => d.status.name)
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        return undefined;
+      });
+    // Not started yet: the submission is being made now (its workflow starts within the same
+    // request), or it never got one (a crash before the start, a lost race) if it is older.
+    const starting = status === undefined && Date.now() - Date.parse(submittedAt) < 60_000;
+    if (starting || (onlyRunning ? status === 'RUNNING' : status !== undefined)) ids.push(applicationId);
+  }
   return ids;
 }
 
@@ -69,10 +90,14 @@ export async function exportCandidate(deps: PrivacyDeps, candidateId: string) {
     })),
   );
   const applications = [];
-  for (const applicationId of await applicationIdsOf(deps.client, candidateId)) {
+  for (const applicationId of await applicationIdsOf(deps, candidateId)) {
     applications.push({
       applicationId,
-      state: await getApplication(deps.client.workflow.getHandle(applicationId)),
+      // null for an application whose workflow is starting in this very moment (applicationIdsOf).
+      state: await getApplication(deps.client.workflow.getHandle(applicationId)).catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return null;
+        throw err;
+      }),
       submission:
         (await readSubmission(
           { keys: deps.keys, submissions: deps.nats.submissions },
@@ -93,7 +118,7 @@ export async function eraseCandidate(deps: PrivacyDeps, candidateId: string): Pr
   // A mistyped id must not look like a done erasure (nor write a tombstone for nobody).
   if (!(await deps.candidates.get(candidateId)))
     throw new HttpError(404, `no candidate '${candidateId}' (or already erased)`);
-  const running = await applicationIdsOf(deps.client, candidateId, true);
+  const running = await applicationIdsOf(deps, candidateId, true);
   if (running.length) {
     throw new HttpError(
       409,

@@ -433,7 +433,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       // A file an application was submitted with stays for the recruiters screening it (it goes with
       // the candidate's key at erasure); any other file is deleted now.
       const keptFor: string[] = [];
-      for (const applicationId of await applicationIdsOf(deps.client, candidateId)) {
+      for (const applicationId of await applicationIdsOf(deps, candidateId)) {
         const sent = await submissionOf(applicationId, candidateId);
         if (sent?.documents.some((d) => d.documentId === documentId)) keptFor.push(applicationId);
       }

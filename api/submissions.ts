@@ -125,6 +125,7 @@ export async function submitApplication(
       `submission:${applicationId}`,
     ),
   };
+  await listForCandidate(deps.submissions, req.candidateId, applicationId, record.submittedAt);
   try {
     await deps.submissions.create(storeKey(applicationId), JSON.stringify(record));
   } catch {
@@ -159,6 +160,43 @@ export async function readSubmission(
 }
 
 const storeKey = (applicationId: string) => `submission.${kvToken(applicationId)}`;
+const byCandidate = (candidateId: string) => `candidate.${kvToken(candidateId)}`;
+
+/**
+ * The candidate's own list of applications, written before the submission: it holds an application
+ * from the moment it exists, where visibility lists it a moment after its workflow starts (a
+ * document removed, an account closed just after applying must not miss it).
+ */
+export async function listForCandidate(
+  submissions: KV,
+  candidateId: string,
+  applicationId: string,
+  submittedAt: string,
+): Promise<void> {
+  await submissions.put(
+    `${byCandidate(candidateId)}.${kvToken(applicationId)}`,
+    JSON.stringify({ applicationId, submittedAt }),
+  );
+}
+
+/**
+ * The applications a candidate submitted since submissions were listed by candidate, and when
+ * (a listing may hold one whose submission lost a race or never got its workflow: see applicationIdsOf).
+ */
+export async function submittedBy(
+  submissions: KV,
+  candidateId: string,
+): Promise<{ applicationId: string; submittedAt: string }[]> {
+  const keys: string[] = [];
+  for await (const k of await submissions.keys(`${byCandidate(candidateId)}.*`)) keys.push(k);
+  const out = [];
+  for (const k of keys) {
+    const entry = await submissions.get(k);
+    if (entry?.operation === 'PUT')
+      out.push(z.object({ applicationId: z.string(), submittedAt: z.string() }).parse(entry.json()));
+  }
+  return out;
+}
 
 async function readStored(deps: Pick<SubmissionDeps, 'submissions'>, applicationId: string) {
   const entry = await deps.submissions.get(storeKey(applicationId));

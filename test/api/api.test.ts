@@ -22,6 +22,7 @@ import { eventually } from '../helpers/application-harness.js';
 import { DAYS } from '../helpers/fixtures.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 import { realStack } from '../helpers/stack.js';
+import { listForCandidate } from '../../api/submissions.js';
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let stack: Awaited<ReturnType<typeof realStack>>;
@@ -354,6 +355,52 @@ describe('a candidate and a recruiter through the API', () => {
     const bad = await download(tokens.recruiter, `${url}/documents/cv.pdf`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('params.documentId');
+  });
+
+  it('knows an application the moment it is sent, before visibility lists it', async () => {
+    const positionId = await position();
+    const owner = await candidate('Kofi Mensah'); // uploads cv.pdf
+    const sentCv = (await app.inject({ method: 'GET', url: '/me', headers: auth(owner.token) })).json<{
+      profile: { documents: { documentId: string }[] };
+    }>().profile.documents[0]!.documentId;
+    await apply(owner, positionId);
+    const applicationId = `application/${positionId}/${owner.id}`;
+    // At once, no waiting: the account cannot be closed while the application is open...
+    const closing = await app.inject({ method: 'DELETE', url: '/me', headers: auth(owner.token) });
+    expect(closing.statusCode, closing.body).toBe(409);
+    expect(closing.json()).toMatchObject({ applications: [applicationId] });
+    // ...and the CV it was sent with stays for the recruiters.
+    const removed = await app.inject({
+      method: 'DELETE',
+      url: `/me/documents/${sentCv}`,
+      headers: auth(owner.token),
+    });
+    expect(removed.json()).toEqual({ removed: sentCv, keptFor: [applicationId] });
+    expect(await stack.documents.get(owner.id, sentCv)).toBeDefined();
+  });
+
+  it('counts an application whose workflow is still starting as in progress', async () => {
+    // The API stored a submission and is about to start its workflow (or stopped just before):
+    // visibility knows nothing of it yet, the candidate's own list does.
+    const positionId = await position();
+    const owner = await candidate('Nadia Haddad');
+    const applicationId = `application/${positionId}/${owner.id}`;
+    await listForCandidate(stack.nats.submissions, owner.id, applicationId, new Date().toISOString());
+    const closing = await app.inject({ method: 'DELETE', url: '/me', headers: auth(owner.token) });
+    expect(closing.statusCode, closing.body).toBe(409);
+    expect(closing.json()).toMatchObject({ applications: [applicationId] });
+    // One that never got its workflow (an hour old) holds nothing up.
+    const stale = await candidate('Ivan Petrov');
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    await listForCandidate(
+      stack.nats.submissions,
+      stale.id,
+      `application/${positionId}/${stale.id}`,
+      hourAgo,
+    );
+    expect((await app.inject({ method: 'DELETE', url: '/me', headers: auth(stale.token) })).statusCode).toBe(
+      204,
+    );
   });
 
   it('takes a document off the profile, and deletes its file unless an application was sent with it', async () => {
