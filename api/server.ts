@@ -63,6 +63,7 @@ import {
 } from './positions.js';
 import { readSubmission, submitApplication } from './submissions.js';
 import { applicationIdsOf, eraseCandidate, exportCandidate, touchRetention } from './privacy.js';
+import { readiness } from './readiness.js';
 import type { ApplicationIndex } from '../readside/application-index.js';
 import type { ProjectionStore } from '../readside/projector.js';
 import { figures as computeFigures } from '../readside/projection.js';
@@ -184,7 +185,12 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   const r = app.withTypeProvider<ZodTypeProvider>();
   const who = (req: FastifyRequest): Principal => req.principal!;
 
+  // Liveness: the process answers. Readiness: its Temporal and NATS servers answer too (readiness.ts).
   r.get('/health', { config: { access: 'public' }, schema: { hide: true } }, () => ({ ok: true }));
+  r.get('/ready', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    const state = await readiness(deps);
+    return reply.code(state.ready ? 200 : 503).send(state);
+  });
   r.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
 
   // ---- Positions

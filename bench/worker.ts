@@ -9,13 +9,13 @@ import { createRequire } from 'node:module';
 import { connectNats } from '../activities/nats.js';
 import { loadConfig } from '../schemas/config.js';
 import { DomainEventSchema } from '../schemas/events.js';
-import { installWorkerLogging } from '../workers/logging.js';
+import { installWorkerRuntime } from '../workers/logging.js';
 import { createHiringWorker } from '../workers/worker.js';
 
 const mode = process.argv[2];
 const config = loadConfig();
 // As the production worker logs (workers/main.ts): what it costs is part of what is measured.
-installWorkerLogging(config.LOG_LEVEL);
+installWorkerRuntime(config.LOG_LEVEL);
 const options = JSON.parse(process.env.BENCH_WORKER_OPTIONS ?? '{}') as Partial<WorkerOptions>;
 const require = createRequire(import.meta.url);
 

@@ -35,6 +35,14 @@ export const ConfigSchema = z.object({
    * weeks costs nothing; 250 is well above what a worker has in hand at once.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  /**
+   * Where the worker serves its Prometheus metrics (`/metrics`: the SDK's workflow and activity
+   * task latencies, schedule-to-start times, cache and poller figures), e.g. 0.0.0.0:9464; unset: none.
+   */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464')
+    .optional(),
   /** The least severe log entries the worker and the API write (JSON lines on stdout). */
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /**

@@ -90,6 +90,8 @@ try {
   say(`  NATS JetStream    nats://127.0.0.1:${config.NATS_PORT}`);
   say(`  Email outbox      ${config.SMTP_URL ? 'SMTP' : join(dataDir, 'outbox')}`);
   say(`  Logs              ${logDir}`);
+  if (config.WORKER_METRICS_ADDRESS)
+    say(`  Worker metrics    http://${config.WORKER_METRICS_ADDRESS}/metrics (Prometheus)`);
   say('Candidates browse the vacancies there, create an account (the code is in the outbox) and apply.');
   say('Staff sign in with a token:');
   say('  `npm run admin-token -- <your-name>` (another terminal) gives the first admin token,');

@@ -47,11 +47,15 @@ function replacer(_key: string, value: unknown): unknown {
 }
 
 /**
- * Installs the worker process's logger: JSON lines on stdout from `level` up. Call once, before the
- * process makes its first connection (the SDK's runtime is created then).
+ * Installs the worker process's runtime: its logger (JSON lines on stdout from `level` up) and, with
+ * an address, a Prometheus endpoint for the SDK's metrics. Call once, before the process makes its
+ * first connection (the SDK's runtime is created then).
  */
-export function installWorkerLogging(level: LogLevel = 'INFO'): void {
+export function installWorkerRuntime(level: LogLevel = 'INFO', metricsAddress?: string): void {
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => process.stdout.write(`${jsonLine(entry)}\n`)),
+    ...(metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
+      : {}),
   });
 }

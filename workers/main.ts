@@ -1,11 +1,11 @@
 // The worker process: `npm run worker`, or started by `npm start`.
 import { connectNats } from '../activities/nats.js';
 import { loadConfig } from '../schemas/config.js';
-import { installWorkerLogging } from './logging.js';
+import { installWorkerRuntime } from './logging.js';
 import { createHiringWorker } from './worker.js';
 
 const config = loadConfig();
-installWorkerLogging(config.LOG_LEVEL);
+installWorkerRuntime(config.LOG_LEVEL, config.WORKER_METRICS_ADDRESS);
 const nats = await connectNats(config.NATS_URL, 'hiring-worker');
 const hiring = await createHiringWorker({ config, nats });
 // The SDK stops polling on SIGINT/SIGTERM and lets running activities finish.

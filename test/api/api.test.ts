@@ -124,6 +124,12 @@ async function position(): Promise<string> {
 }
 
 describe('a candidate and a recruiter through the API', () => {
+  it('answers a readiness probe with the state of its servers', async () => {
+    const res = await app.inject({ method: 'GET', url: '/ready' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ready: true, temporal: 'up', nats: 'up' });
+  });
+
   it('publishes the OpenAPI document generated from the schemas', async () => {
     const res = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);

@@ -3,6 +3,7 @@
  * again on the same SQLite file: every application is still there, the worker (never restarted)
  * reconnects, and every pending timer fires, once.
  */
+import { readiness } from '../../api/readiness.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +77,14 @@ describe('Temporal server restart', () => {
       server.process.exitCode !== null ? r() : server.process.once('exit', () => r()),
     );
     await new Promise((r) => setTimeout(r, 2000));
+    // An API on this server says it is not ready while it is gone, and which server is missing.
+    expect(await readiness(stack, 500)).toEqual({ ready: false, temporal: 'down', nats: 'up' });
     await startServer();
+    await eventually(
+      () => readiness(stack, 500),
+      (r) => r.ready,
+      60_000,
+    );
 
     // A query needs the worker, which reconnects on its own: ask until it answers.
     const ask = (handle: ApplicationHandle) => getApplication(handle).catch(() => undefined);

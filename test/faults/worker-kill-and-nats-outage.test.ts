@@ -7,6 +7,7 @@
  * `npm test` runs 8 applications; `npm run test:faults` runs 200 (FAULT_APPLICATIONS). The kill
  * moments come from FAULT_SEED (printed), so a failing run can be replayed.
  */
+import { readiness } from '../../api/readiness.js';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -289,12 +290,19 @@ describe('faults', () => {
       30_000,
     );
     await natsServer.stop();
+    // An API on this NATS says it is not ready, and which server is missing.
+    expect(await readiness({ client, nats }, 500)).toEqual({ ready: false, temporal: 'up', nats: 'down' });
     // The recruiter's transition is answered while NATS is down: the workflow does not stall on it.
     const view = await transition(handle, recruiter({ type: 'screen', decision: 'shortlist' }));
     expect(view.status).toBe('screened');
     expect((await getApplication(handle)).pendingEffects).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 3000));
     await startNats();
+    await eventually(
+      () => readiness({ client, nats }, 500),
+      (r) => r.ready,
+      30_000,
+    );
     await eventually(
       () => getApplication(handle),
       (v) => v.pendingEffects === 0,

@@ -32,6 +32,7 @@ async function start(ports: Record<string, number>): Promise<{ child: ChildProce
       DATA_DIR: dataDir,
       MASTER_KEY: inject('masterKey'),
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.WORKER_METRICS_PORT}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -67,6 +68,7 @@ describe('npm start', () => {
         TEMPORAL_UI_PORT: await freePort(),
         NATS_PORT: await freePort(),
         API_PORT: await freePort(),
+        WORKER_METRICS_PORT: await freePort(),
       };
       try {
         first = await start(ports);
@@ -79,6 +81,8 @@ describe('npm start', () => {
     expect(ui.status).toBe(200);
     const api = await fetch(`http://127.0.0.1:${ports.API_PORT}/health`);
     expect(await api.json()).toEqual({ ok: true });
+    const ready = await fetch(`http://127.0.0.1:${ports.API_PORT}/ready`);
+    expect(await ready.json()).toEqual({ ready: true, temporal: 'up', nats: 'up' });
 
     // A candidate signs up and fills in a profile: their personal data must reach no log.
     const base = `http://127.0.0.1:${ports.API_PORT}`;
@@ -131,6 +135,13 @@ describe('npm start', () => {
     for (const until = Date.now() + 30_000; !acknowledged() && Date.now() < until;)
       await new Promise((r) => setTimeout(r, 200));
     expect(acknowledged(), 'acknowledgement in the outbox').toBe(true);
+    // The worker's Prometheus endpoint counts what it has done.
+    expect(first.output()).toContain(
+      `Worker metrics    http://127.0.0.1:${ports.WORKER_METRICS_PORT}/metrics`,
+    );
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.WORKER_METRICS_PORT}/metrics`)).text();
+    expect(metrics).toMatch(/^temporal_workflow_task_execution_latency\w*\{/m);
+    expect(metrics).toMatch(/^temporal_activity_execution_latency\w*\{[^}]*activity_type="sendEmail"/m);
 
     expect(await stop(first.child)).toBe(0);
     for (const port of Object.values(ports))

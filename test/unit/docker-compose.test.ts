@@ -45,6 +45,9 @@ describe('docker-compose.yml', () => {
   it('builds the worker from the repository and lets it scale', () => {
     expect(services.worker!.build).toBe('.');
     expect(String(services.worker!.deploy?.replicas)).toMatch(/WORKER_REPLICAS/);
+    // Each replica serves its metrics, and is healthy while it does.
+    expect(services.worker!.environment!.WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
+    expect(services.worker!.healthcheck!.test.join(' ')).toContain('127.0.0.1:9464/metrics');
   });
 
   for (const name of ['worker', 'api']) {
