@@ -235,7 +235,12 @@ export function apply(
         mode: s.interview.mode,
         rescheduled: true,
       });
-      b.email('interview_rescheduled', cand, { when: command.at, calendar: interviewCalendar(s) });
+      // The candidate is told why (the template's second paragraph; empty when no reason was given).
+      b.email('interview_rescheduled', cand, {
+        when: command.at,
+        detail: command.reason,
+        calendar: interviewCalendar(s),
+      });
       break;
     }
     case 'confirm_interview':

@@ -431,6 +431,13 @@ type Action = {
   danger?: boolean;
 };
 
+/** Who reads what a recruiter types: their notes stay with staff; some words go to the candidate. */
+const WHO_READS: Record<string, string> = {
+  notes: 'staff only',
+  reason: 'sent to the candidate',
+  terms: 'sent to the candidate',
+};
+
 /** What a recruiter can do next, by stage: each a small form that sends one transition. */
 function actionsFor(v: ApplicationView): Action[] {
   const out: Action[] = [];
@@ -570,7 +577,8 @@ function ApplicationPage({ id, live }: { id: string; live: number }) {
         >
           {a.fields.map((f) => (
             <label key={f}>
-              {f}{' '}
+              {f}
+              {WHO_READS[f] && <small className="who-reads"> ({WHO_READS[f]})</small>}{' '}
               {f === 'session' ? (
                 <SessionSelect dutyStation={station} ariaLabel={`${a.label} ${f}`} />
               ) : (

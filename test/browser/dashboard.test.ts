@@ -325,12 +325,25 @@ describe('HR dashboard', () => {
 
     const newTime = Date.now() + 9 * 86_400_000;
     await page.getByLabel('Reschedule interview at').fill(local(newTime));
+    // The form says who reads the reason; the candidate does, in the email that moves the interview.
+    const reasonField = page.locator('form', { has: page.getByLabel('Reschedule interview reason') });
+    expect(await reasonField.textContent()).toContain('reason (sent to the candidate)');
     await page.getByLabel('Reschedule interview reason').fill('panel member travelling');
     await page.getByRole('button', { name: 'Reschedule interview' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Reschedule interview: done');
     const rescheduled = (await view()).interview;
     expect(rescheduled.reschedules).toBe(1);
     expect(Math.abs(Date.parse(rescheduled.at) - newTime)).toBeLessThan(60_000);
+    const told = await eventually(
+      () =>
+        Promise.resolve(
+          readdirSync(join(stack.dataDir, 'outbox'))
+            .map((f) => readFileSync(join(stack.dataDir, 'outbox', f), 'utf8'))
+            .find((m) => m.includes('X-Hiring-Template: interview_rescheduled') && m.includes(cand)),
+        ),
+      (m) => m !== undefined,
+    );
+    expect(told).toContain('panel member travelling');
   });
 
   it('lets a candidate download their data, and delete their account once nothing is in progress', async () => {

@@ -179,6 +179,7 @@ describe('the pipeline, step by step', () => {
       (e) => e.applicationId === a.input.applicationId && e.template === 'interview_rescheduled',
     );
     expect(update?.calendar?.sequence).toBe(1);
+    expect(update?.detail).toBe('panel member ill');
   });
 
   it('lets the candidate decline an offer, and withdraw at any stage, releasing an exam seat', async () => {
