@@ -161,6 +161,9 @@ export async function readSubmission(
 
 const storeKey = (applicationId: string) => `submission.${kvToken(applicationId)}`;
 const byCandidate = (candidateId: string) => `candidate.${kvToken(candidateId)}`;
+/** One entry of a candidate's own list: ids and a time, no personal data. */
+const ListedSubmissionSchema = z.object({ applicationId: z.string(), submittedAt: z.string() });
+type ListedSubmission = z.infer<typeof ListedSubmissionSchema>;
 
 /**
  * The candidate's own list of applications, written before the submission: it holds an application
@@ -173,27 +176,21 @@ export async function listForCandidate(
   applicationId: string,
   submittedAt: string,
 ): Promise<void> {
-  await submissions.put(
-    `${byCandidate(candidateId)}.${kvToken(applicationId)}`,
-    JSON.stringify({ applicationId, submittedAt }),
-  );
+  const entry: ListedSubmission = { applicationId, submittedAt };
+  await submissions.put(`${byCandidate(candidateId)}.${kvToken(applicationId)}`, JSON.stringify(entry));
 }
 
 /**
  * The applications a candidate submitted since submissions were listed by candidate, and when
  * (a listing may hold one whose submission lost a race or never got its workflow: see applicationIdsOf).
  */
-export async function submittedBy(
-  submissions: KV,
-  candidateId: string,
-): Promise<{ applicationId: string; submittedAt: string }[]> {
+export async function submittedBy(submissions: KV, candidateId: string): Promise<ListedSubmission[]> {
   const keys: string[] = [];
   for await (const k of await submissions.keys(`${byCandidate(candidateId)}.*`)) keys.push(k);
-  const out = [];
+  const out: ListedSubmission[] = [];
   for (const k of keys) {
     const entry = await submissions.get(k);
-    if (entry?.operation === 'PUT')
-      out.push(z.object({ applicationId: z.string(), submittedAt: z.string() }).parse(entry.json()));
+    if (entry?.operation === 'PUT') out.push(ListedSubmissionSchema.parse(entry.json()));
   }
   return out;
 }

@@ -57,7 +57,10 @@ export function kvTokenStore(kv: KV, clock: () => Date = () => new Date()): Toke
     const known = new Set<string>();
     for await (const k of await kv.keys('subject.*.*')) known.add(k.slice(k.lastIndexOf('.') + 1));
     const missing: string[] = [];
-    for await (const k of await kv.keys('token.*')) if (!known.has(k.slice(6))) missing.push(k.slice(6));
+    for await (const k of await kv.keys('token.*')) {
+      const d = k.slice('token.'.length);
+      if (!known.has(d)) missing.push(d);
+    }
     for (const d of missing) {
       const entry = await kv.get(`token.${d}`);
       if (entry?.operation !== 'PUT') continue;

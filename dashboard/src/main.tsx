@@ -1,4 +1,4 @@
-import { StrictMode, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { StrictMode, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
   ActiveStageSchema,
@@ -271,7 +271,15 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
     return () => clearTimeout(again);
   }, [load, live]);
   const shown = items.map((a) => ({ ...a, stage: announced.get(a.applicationId) ?? a.stage }));
-  const names = useApplicantNames(items);
+  const listed = useMemo(() => [...items, ...due, ...stuck], [items, due, stuck]);
+  const names = useApplicantNames(listed);
+  const titles = new Map(positions.map((p) => [p.positionId, p.title]));
+  // An application as a person reads it in a list: who applied, for what.
+  const described = (a: ApplicationSummary) => (
+    <a href={applicationLink(a.applicationId)} title={a.applicationId}>
+      {names.get(a.applicationId) ?? a.candidateId} · {titles.get(a.positionId) ?? a.positionId}
+    </a>
+  );
 
   const select = (name: keyof typeof filters, options: readonly string[], title: string) => (
     <FilterSelect
@@ -345,7 +353,7 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
             <tbody>
               {Object.entries(figures?.timeToHireDays ?? {}).map(([p, t]) => (
                 <tr key={p}>
-                  <td>{p}</td>
+                  <td title={p}>{titles.get(p) ?? p}</td>
                   <td>
                     {t.averageDays.toFixed(1)} days ({t.hires} hire{t.hires === 1 ? '' : 's'})
                   </td>
@@ -356,13 +364,12 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
         </section>
         <section className="panel">
           <h3>Deadlines in the next 7 days</h3>
-          <table>
+          <table data-testid="due">
             <tbody>
               {due.map((a) => (
                 <tr key={a.applicationId}>
-                  <td>
-                    <a href={applicationLink(a.applicationId)}>{a.applicationId}</a>
-                  </td>
+                  <td>{described(a)}</td>
+                  <td>{label(a.stage)}</td>
                   <td>{when(a.nextDeadline, a.dutyStation)}</td>
                 </tr>
               ))}
@@ -373,9 +380,7 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
             <tbody>
               {stuck.map((a) => (
                 <tr key={a.applicationId}>
-                  <td>
-                    <a href={applicationLink(a.applicationId)}>{a.applicationId}</a>
-                  </td>
+                  <td>{described(a)}</td>
                   <td>{label(a.stage)}</td>
                 </tr>
               ))}
@@ -388,10 +393,10 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
 }
 
 /**
- * The applicants' names for the cards on the board, asked for once per application: the board reloads
+ * The applicants' names for the board's cards and lists, asked for once per application: the board reloads
  * at every live event, and a name seldom changes.
  */
-function useApplicantNames(items: ApplicationSummary[]): ReadonlyMap<string, string> {
+function useApplicantNames(items: readonly ApplicationSummary[]): ReadonlyMap<string, string> {
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   const asked = useRef(new Set<string>());
   useEffect(() => {

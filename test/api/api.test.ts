@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachment, buildApp, type RouteInfo } from '../../api/server.js';
+import { listForCandidate } from '../../api/submissions.js';
 import type { ApplicationView, CandidateApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { retentionWorkflowId } from '../../workflows/retention-workflow.js';
@@ -22,7 +23,6 @@ import { eventually } from '../helpers/application-harness.js';
 import { DAYS } from '../helpers/fixtures.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 import { realStack } from '../helpers/stack.js';
-import { listForCandidate } from '../../api/submissions.js';
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let stack: Awaited<ReturnType<typeof realStack>>;
@@ -189,7 +189,7 @@ describe('a candidate and a recruiter through the API', () => {
     expect((await act(ana.token, { type: 'screen', decision: 'shortlist' })).statusCode).toBe(403);
     expect((await act(undefined, { type: 'withdraw' })).statusCode).toBe(401);
 
-    // The candidate sees their own application and its timeline; another candidate cannot find it.
+    // The candidate sees their own application and its steps; another candidate cannot find it.
     const mine = await app.inject({ method: 'GET', url, headers: auth(ana.token) });
     expect(mine.statusCode).toBe(200);
     const seen = mine.json<CandidateApplicationView & { submission: { documents: unknown[] } }>();
@@ -200,7 +200,7 @@ describe('a candidate and a recruiter through the API', () => {
     for (const internal of ['timeline', 'recruiterId', 'policy', 'remindersInStage', 'pendingEffects'])
       expect(seen).not.toHaveProperty(internal);
     expect(seen.upcomingDeadlines.map((d) => d.kind)).not.toContain('recruiter_reminder');
-    // The staff view of the same moment has both reminders ahead.
+    // The staff view of the same moment has the recruiter's reminder ahead.
     const staffView = (
       await app.inject({ method: 'GET', url, headers: auth(tokens.recruiter) })
     ).json<ApplicationView>();
@@ -363,7 +363,7 @@ describe('a candidate and a recruiter through the API', () => {
     expect(bad.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('params.documentId');
   });
 
-  it('knows an application the moment it is sent, before visibility lists it', async () => {
+  it('refuses to close an account, and keeps the CV, right after applying', async () => {
     const positionId = await position();
     const owner = await candidate('Kofi Mensah'); // uploads cv.pdf
     const sentCv = (await app.inject({ method: 'GET', url: '/me', headers: auth(owner.token) })).json<{
@@ -845,10 +845,8 @@ describe('tokens', () => {
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('body.days');
   });
-});
 
-describe('revoking by subject', () => {
-  it('reaches tokens issued before the subject index too', async () => {
+  it('are all revoked with their subject, those issued before the subject index too', async () => {
     // A token as the store wrote them before the index: its record, no index key, no lifetime.
     const subject = `cand-early-${run}`;
     const early = `hir_${randomBytes(32).toString('base64url')}`;

@@ -100,6 +100,10 @@ describe('HR dashboard', () => {
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('0');
     await page.getByLabel('Duty station').selectOption('ABJ');
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('2');
+    // The deadlines coming due name who applied and for what, as the cards do.
+    await expect
+      .poll(() => page.getByTestId('due').textContent(), { timeout: 15_000 })
+      .toContain(`Candidate ${ids[0]} · Counter-terrorism analyst`);
 
     // Open the first application, found by its applicant's name, and shortlist it.
     const card = page.locator(
