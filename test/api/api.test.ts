@@ -101,6 +101,12 @@ async function apply(who: { id: string; token: string }, positionId: string): Pr
   expect(res.statusCode, res.body).toBe(201);
 }
 
+/** The document the candidate put on their profile first (candidate() uploads a CV). */
+async function firstDocumentId(who: { token: string }): Promise<string> {
+  const me = await app.inject({ method: 'GET', url: '/me', headers: auth(who.token) });
+  return me.json<{ profile: { documents: { documentId: string }[] } }>().profile.documents[0]!.documentId;
+}
+
 let positionSeq = 0;
 async function position(): Promise<string> {
   positionSeq += 1;
@@ -366,9 +372,7 @@ describe('a candidate and a recruiter through the API', () => {
   it('refuses to close an account, and keeps the CV, right after applying', async () => {
     const positionId = await position();
     const owner = await candidate('Kofi Mensah'); // uploads cv.pdf
-    const sentCv = (await app.inject({ method: 'GET', url: '/me', headers: auth(owner.token) })).json<{
-      profile: { documents: { documentId: string }[] };
-    }>().profile.documents[0]!.documentId;
+    const sentCv = await firstDocumentId(owner);
     await apply(owner, positionId);
     const applicationId = `application/${positionId}/${owner.id}`;
     // At once, no waiting: the account cannot be closed while the application is open...
@@ -412,9 +416,7 @@ describe('a candidate and a recruiter through the API', () => {
   it('takes a document off the profile, and deletes its file unless an application was sent with it', async () => {
     const positionId = await position();
     const owner = await candidate('Priya Raman'); // uploads cv.pdf
-    const sentCv = (await app.inject({ method: 'GET', url: '/me', headers: auth(owner.token) })).json<{
-      profile: { documents: { documentId: string }[] };
-    }>().profile.documents[0]!.documentId;
+    const sentCv = await firstDocumentId(owner);
     await apply(owner, positionId);
     // A newer CV, never sent anywhere.
     const newer = await app.inject({
