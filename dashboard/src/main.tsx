@@ -242,8 +242,9 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
       const [apps, pos, soon, late, figs] = await Promise.all([
         listApplications(query),
         call<{ positions: PositionSummary[] }>('GET', '/positions?includeClosed=true'),
-        listApplications({ deadlineBefore: new Date(Date.now() + 7 * 86_400_000).toISOString() }),
-        listApplications({ sla: 'escalated' }),
+        // The panels beside the board follow its filters: a recruiter looking at one vacancy sees its deadlines.
+        listApplications({ ...query, deadlineBefore: new Date(Date.now() + 7 * 86_400_000).toISOString() }),
+        listApplications({ ...query, sla: 'escalated' }),
         call<NonNullable<typeof figures>>('GET', '/figures'),
       ]);
       const ofType = new Set(
@@ -251,10 +252,11 @@ function Board({ live, announced }: { live: number; announced: ReadonlyMap<strin
           .filter((p) => !filters.contractType || p.contractType === filters.contractType)
           .map((p) => p.positionId),
       );
-      setItems(apps.items.filter((a) => !filters.contractType || ofType.has(a.positionId)));
+      const shownType = (a: ApplicationSummary) => !filters.contractType || ofType.has(a.positionId);
+      setItems(apps.items.filter(shownType));
       setPositions(pos.positions);
-      setDue(soon.items.filter((a) => STAGES.includes(a.stage as never)));
-      setStuck(late.items);
+      setDue(soon.items.filter((a) => STAGES.includes(a.stage as never) && shownType(a)));
+      setStuck(late.items.filter(shownType));
       setFigures(figs);
       setError('');
     } catch (err) {

@@ -100,10 +100,16 @@ describe('HR dashboard', () => {
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('0');
     await page.getByLabel('Duty station').selectOption('ABJ');
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('2');
-    // The deadlines coming due name who applied and for what, as the cards do.
+    // The deadlines coming due name who applied and for what, as the cards do, and follow the filters.
     await expect
       .poll(() => page.getByTestId('due').textContent(), { timeout: 15_000 })
       .toContain(`Candidate ${ids[0]} · Counter-terrorism analyst`);
+    const dueIds = await page
+      .getByTestId('due')
+      .locator('a')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('title') ?? ''));
+    expect(dueIds.length).toBeGreaterThan(0);
+    for (const id of dueIds) expect(id).toContain(`/${positionId}/`);
 
     // Open the first application, found by its applicant's name, and shortlist it.
     const card = page.locator(
