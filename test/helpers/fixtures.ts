@@ -1,9 +1,14 @@
-import type {
-  ApplicationInput,
-  PositionRef,
-  TransitionRequestInput,
-  CommandInput,
+import {
+  ApplicationInputSchema,
+  TransitionRequestSchema,
+  type ApplicationInput,
+  type ApplicationState,
+  type PolicyInput,
+  type PositionRef,
+  type TransitionRequestInput,
+  type CommandInput,
 } from '../../schemas/application.js';
+import * as pipeline from '../../workflows/pipeline.js';
 
 import type { Position } from '../../schemas/position.js';
 import { DUTY_STATIONS } from '../../schemas/reference.js';
@@ -65,6 +70,41 @@ export function applicationInput(now: number, overrides: Partial<ApplicationInpu
     submittedAt: new Date(now).toISOString(),
     ...overrides,
   };
+}
+
+/**
+ * An application as the pipeline's pure rules hold it (no workflow): submitted at `t0`, shortlisted a
+ * second later and, a second after that, invited to an interview at Lyon `interviewInDays` after `t0`.
+ */
+export function invitedByRules(
+  t0: number,
+  opts: {
+    interviewInDays: number;
+    contactedBy: 'email' | 'phone';
+    policy?: Partial<PolicyInput>;
+    features?: pipeline.StartFeatures;
+  },
+): ApplicationState {
+  const input = applicationInput(t0, { policy: opts.policy ?? {} });
+  let state = pipeline.start(ApplicationInputSchema.parse(input), opts.features).state;
+  const act = (command: TransitionRequestInput['command'], at: number) => {
+    const req = TransitionRequestSchema.parse({
+      actor: { role: 'recruiter', id: state.recruiterId },
+      command,
+    });
+    state = pipeline.apply(state, req, at).state;
+  };
+  act({ type: 'screen', decision: 'shortlist' }, t0 + 1000);
+  act(
+    {
+      type: 'schedule_interview',
+      at: new Date(t0 + DAYS(opts.interviewInDays)).toISOString(),
+      mode: { kind: 'in_person', dutyStation: 'LYO' },
+      contactedBy: opts.contactedBy,
+    },
+    t0 + 2000,
+  );
+  return state;
 }
 
 export const recruiter = (command: CommandInput): TransitionRequestInput => ({

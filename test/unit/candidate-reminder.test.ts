@@ -4,41 +4,17 @@
  * `reminding` generation (no `remindsCandidate` in their state) never send one.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ApplicationInputSchema,
-  TransitionRequestSchema,
-  type ApplicationState,
-  type TransitionRequestInput,
-} from '../../schemas/application.js';
+import { TransitionRequestSchema, type ApplicationState } from '../../schemas/application.js';
 import * as pipeline from '../../workflows/pipeline.js';
-import { applicationInput, DAYS } from '../helpers/fixtures.js';
+import { DAYS, invitedByRules } from '../helpers/fixtures.js';
 
 const T0 = Date.parse('2027-03-01T08:00:00Z');
 const LEAD = DAYS(pipeline.CANDIDATE_REMINDER_DAYS);
 
-function invited(features: pipeline.StartFeatures, policy: Record<string, number> = {}) {
-  const input = applicationInput(T0, { policy });
-  let state = pipeline.start(ApplicationInputSchema.parse(input), features).state;
-  const act = (command: TransitionRequestInput['command'], at: number) => {
-    const req = TransitionRequestSchema.parse({
-      actor: { role: 'recruiter', id: state.recruiterId },
-      command,
-    });
-    state = pipeline.apply(state, req, at).state;
-    return state;
-  };
-  act({ type: 'screen', decision: 'shortlist' }, T0 + 1000);
-  act(
-    {
-      type: 'schedule_interview',
-      at: new Date(T0 + DAYS(10)).toISOString(),
-      mode: { kind: 'in_person', dutyStation: 'LYO' },
-      contactedBy: 'email',
-    },
-    T0 + 2000,
-  );
-  return { state, act };
-}
+/** Invited to an interview at Lyon ten days ahead, by email. */
+const invited = (features: pipeline.StartFeatures, policy: Record<string, number> = {}) => ({
+  state: invitedByRules(T0, { interviewInDays: 10, contactedBy: 'email', policy, features }),
+});
 
 const reminderAt = (s: ApplicationState) =>
   pipeline.upcomingDeadlines(s).find((d) => d.kind === 'candidate_reminder')?.at;

@@ -8,37 +8,18 @@
  * replayed (queries on a fresh worker failed; a worker restart would have stopped it for good).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ApplicationInputSchema,
-  TransitionRequestSchema,
-  type TransitionRequestInput,
-} from '../../schemas/application.js';
 import * as pipeline from '../../workflows/pipeline.js';
-import { applicationInput, DAYS } from '../helpers/fixtures.js';
+import { invitedByRules } from '../helpers/fixtures.js';
 
 const T0 = Date.parse('2027-03-01T08:00:00Z');
 
 describe('a timer that ran out', () => {
   // Screened, then invited to an interview with 40 seconds to confirm (as in the fault test).
-  const input = applicationInput(T0, { policy: { interviewConfirmationDays: 40 / 86_400 } });
-  let state = pipeline.start(ApplicationInputSchema.parse(input)).state;
-  const act = (command: TransitionRequestInput['command'], at: number) => {
-    const req = TransitionRequestSchema.parse({
-      actor: { role: 'recruiter', id: state.recruiterId },
-      command,
-    });
-    state = pipeline.apply(state, req, at).state;
-  };
-  act({ type: 'screen', decision: 'shortlist' }, T0 + 1000);
-  act(
-    {
-      type: 'schedule_interview',
-      at: new Date(T0 + DAYS(4)).toISOString(),
-      mode: { kind: 'in_person', dutyStation: 'LYO' },
-      contactedBy: 'phone',
-    },
-    T0 + 2000,
-  );
+  const state = invitedByRules(T0, {
+    interviewInDays: 4,
+    contactedBy: 'phone',
+    policy: { interviewConfirmationDays: 40 / 86_400 },
+  });
   const armed = pipeline.nextTimer(state)!;
 
   it('fires the deadline it was armed for, even when the task reads an earlier time', () => {
