@@ -41,13 +41,15 @@ export async function applicationIdsOf(
   candidateId: string,
   onlyRunning = false,
 ): Promise<string[]> {
-  const listed = new Set<string>();
-  const query = applicationsQuery({ candidateId, running: onlyRunning });
-  for await (const wf of deps.client.workflow.list({ query })) listed.add(wf.workflowId);
-  const ids = [...listed];
+  // One visibility list gives every listed application with its status; only those it does not
+  // list yet are asked of their workflow.
+  const status = new Map<string, string | undefined>();
+  for await (const wf of deps.client.workflow.list({ query: applicationsQuery({ candidateId }) }))
+    status.set(wf.workflowId, wf.status.name);
+  const ids: string[] = [];
   for (const { applicationId, submittedAt } of await submittedBy(deps.nats.submissions, candidateId)) {
-    if (listed.has(applicationId)) continue;
-    const status = await deps.client.workflow
+    if (status.has(applicationId)) continue;
+    const described = await deps.client.workflow
       .getHandle(applicationId)
       .describe()
       .then((d) => d.status.name)
@@ -57,9 +59,10 @@ export async function applicationIdsOf(
       });
     // Not started yet: the submission is being made now (its workflow starts within the same
     // request), or it never got one (a crash before the start, a lost race) if it is older.
-    const starting = status === undefined && Date.now() - Date.parse(submittedAt) < 60_000;
-    if (starting || (onlyRunning ? status === 'RUNNING' : status !== undefined)) ids.push(applicationId);
+    if (described === undefined && Date.now() - Date.parse(submittedAt) < 60_000) ids.push(applicationId);
+    else status.set(applicationId, described);
   }
+  for (const [id, s] of status) if (s !== undefined && (!onlyRunning || s === 'RUNNING')) ids.push(id);
   return ids;
 }
 
