@@ -9,6 +9,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { EVENT_STREAM, EVENT_SUBJECT_PREFIX } from '../schemas/events.js';
+import { COUNT_KEPT_MS } from '../stores/rate-limits.js';
 
 /**
  * The NATS resources the engine uses, created idempotently at start-up: the event stream and the
@@ -24,6 +25,8 @@ export interface NatsResources {
   candidateKeys: KV;
   submissions: KV;
   tokens: KV;
+  /** Requests per client and route in the current window, shared by every API process (stores/rate-limits.ts). */
+  rateLimits: KV;
   documents: ObjectStore;
   close(): Promise<void>;
 }
@@ -55,7 +58,7 @@ export async function connectNats(servers: string, name = 'hiring'): Promise<Nat
   }
   const js = jetstream(nc);
   const kvm = new Kvm(nc);
-  const [examSessions, people, sentEmails, candidates, candidateKeys, submissions, tokens] =
+  const [examSessions, people, sentEmails, candidates, candidateKeys, submissions, tokens, rateLimits] =
     await Promise.all([
       kvm.create('exam_sessions', { history: 5, storage: StorageType.File }),
       kvm.create('people', { history: 1, storage: StorageType.File }),
@@ -65,6 +68,8 @@ export async function connectNats(servers: string, name = 'hiring'): Promise<Nat
       kvm.create('candidate_keys', { history: 1, storage: StorageType.File }),
       kvm.create('submissions', { history: 1, storage: StorageType.File }),
       kvm.create('tokens', { history: 1, storage: StorageType.File }),
+      // Counts of the last minutes only: in memory, gone with their window (or a NATS restart).
+      kvm.create('rate_limits', { history: 1, storage: StorageType.Memory, ttl: COUNT_KEPT_MS }),
     ]);
   const documents = await new Objm(nc).create('documents', { storage: StorageType.File });
   return {
@@ -77,6 +82,7 @@ export async function connectNats(servers: string, name = 'hiring'): Promise<Nat
     candidateKeys,
     submissions,
     tokens,
+    rateLimits,
     documents,
     close: () => nc.drain(),
   };

@@ -10,6 +10,7 @@ import { objectDocumentStore } from '../stores/documents.js';
 import { kvKeyStore } from '../stores/keys.js';
 import { loadMasterKey } from '../stores/master-key.js';
 import { encryptionCodec } from '../stores/payload-codec.js';
+import { kvRequestCounter } from '../stores/rate-limits.js';
 import { loadReferenceData } from '../stores/reference-data.js';
 import { kvTokenStore } from '../stores/tokens.js';
 import type { ApiDeps } from './server.js';
@@ -27,6 +28,7 @@ export function buildDeps(config: Config, nats: NatsResources, client: Client): 
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     retentionDays: config.RETENTION_DAYS,
     rateLimitPerMinute: config.API_RATE_LIMIT,
+    requestCounter: kvRequestCounter(nats.rateLimits, masterKey),
     ...(config.API_TRUST_PROXY ? { trustProxy: config.API_TRUST_PROXY } : {}),
     codec: encryptionCodec(masterKey),
     uiOrigin: `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,

@@ -4,7 +4,10 @@
  * OpenAPI document (GET /openapi.json) from the same objects. Every route declares who may call it.
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
-import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyRateLimit, {
+  type FastifyRateLimitStore,
+  type FastifyRateLimitStoreCtor,
+} from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
@@ -51,6 +54,7 @@ import { CODE_ATTEMPTS, type CandidateStore } from '../stores/candidates.js';
 import type { DocumentStore } from '../stores/documents.js';
 import type { KeyStore } from '../stores/keys.js';
 import type { ReferenceData } from '../stores/reference-data.js';
+import type { RequestCounter } from '../stores/rate-limits.js';
 import type { Principal, TokenStore } from '../stores/tokens.js';
 import { getApplication, transition } from './applications.js';
 import { errorHandler, HttpError } from './errors.js';
@@ -92,6 +96,8 @@ export interface ApiDeps {
   logLevel?: Config['LOG_LEVEL'];
   /** Requests a minute per client address to the sign-up and code routes (API_RATE_LIMIT); 0 or unset: none. */
   rateLimitPerMinute?: number;
+  /** Where the counts behind that limit are kept: in NATS, shared by every API process (stores/rate-limits.ts). */
+  requestCounter: RequestCounter;
   /** The reverse proxies trusted to name the client (API_TRUST_PROXY); unset: none. */
   trustProxy?: string;
 }
@@ -118,6 +124,37 @@ export interface RouteInfo {
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
 
+/**
+ * @fastify/rate-limit's store over our counter: the plugin makes one child per limited route, and
+ * the child's counts are that route's (the plugin hands the route over as `routeInfo`).
+ */
+function sharedCounts(counter: RequestCounter): FastifyRateLimitStoreCtor {
+  class SharedCounts implements FastifyRateLimitStore {
+    constructor(
+      _options: unknown,
+      private readonly route = 'all',
+    ) {}
+
+    incr(
+      client: string,
+      done: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      windowMs: number,
+      max: number,
+    ): void {
+      counter.count(this.route, client, windowMs, max).then(
+        (result) => done(null, result),
+        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+      );
+    }
+
+    child(options: object): FastifyRateLimitStore {
+      const route = (options as { routeInfo?: { method?: unknown; url?: unknown } }).routeInfo;
+      return new SharedCounts(undefined, `${String(route?.method)} ${String(route?.url)}`);
+    }
+  }
+  return SharedCounts;
+}
+
 export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; routes: RouteInfo[] }> {
   const app = Fastify({
     logger: deps.logLevel
@@ -143,6 +180,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   // Only the routes that make accounts or send and check codes are limited (per route, per address).
   await app.register(fastifyRateLimit, {
     global: false,
+    store: sharedCounts(deps.requestCounter),
     errorResponseBuilder: (_req, ctx) =>
       new HttpError(
         429,

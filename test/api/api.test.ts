@@ -11,6 +11,7 @@ import { listForCandidate } from '../../api/submissions.js';
 import type { ApplicationView, CandidateApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { retentionWorkflowId } from '../../workflows/retention-workflow.js';
+import { kvRequestCounter } from '../../stores/rate-limits.js';
 import { kvTokenStore } from '../../stores/tokens.js';
 import {
   CODE_ATTEMPTS,
@@ -765,8 +766,18 @@ describe('signing in with a code by email', () => {
 });
 
 describe('the sign-up and code routes', () => {
+  // Counts live in NATS in windows aligned on the clock: each test counts in its own namespace, at
+  // a fixed moment in the middle of a minute, so no window ends under it.
+  let minute = Date.parse('2026-12-01T10:00:30Z');
+  const counter = (name: string) =>
+    kvRequestCounter(stack.nats.rateLimits, randomBytes(32), `${name}-${run}`, () => minute);
+
   it('take a limited number of requests a minute from one address, and say so', async () => {
-    const { app: limitedApp } = await buildApp({ ...stack.api, rateLimitPerMinute: 3 });
+    const { app: limitedApp } = await buildApp({
+      ...stack.api,
+      rateLimitPerMinute: 3,
+      requestCounter: counter('limit'),
+    });
     try {
       const ask = (email: string) =>
         limitedApp.inject({ method: 'POST', url: '/candidates/code', payload: { email } });
@@ -800,8 +811,11 @@ describe('the sign-up and code routes', () => {
         headers: { 'x-forwarded-for': client },
         payload: { email: `proxied.${run}@example.org` },
       });
-    const behind = (await buildApp({ ...stack.api, rateLimitPerMinute: 1, trustProxy: '10.0.0.5' })).app;
-    const open = (await buildApp({ ...stack.api, rateLimitPerMinute: 1 })).app;
+    const requestCounter = counter('proxy');
+    const behind = (
+      await buildApp({ ...stack.api, rateLimitPerMinute: 1, trustProxy: '10.0.0.5', requestCounter })
+    ).app;
+    const open = (await buildApp({ ...stack.api, rateLimitPerMinute: 1, requestCounter })).app;
     try {
       expect((await ask(behind, '198.51.100.7')).statusCode).toBe(202);
       expect((await ask(behind, '203.0.113.9')).statusCode).toBe(202);
@@ -812,6 +826,50 @@ describe('the sign-up and code routes', () => {
     } finally {
       await behind.close();
       await open.close();
+    }
+  });
+
+  it('count against one limit across API processes, every request once, and keep no address', async () => {
+    // Two API processes behind one balancer: each builds its own counter over the same bucket.
+    const secret = randomBytes(32);
+    const shared = () => kvRequestCounter(stack.nats.rateLimits, secret, `shared-${run}`, () => minute);
+    const first = (await buildApp({ ...stack.api, rateLimitPerMinute: 3, requestCounter: shared() })).app;
+    const second = (await buildApp({ ...stack.api, rateLimitPerMinute: 3, requestCounter: shared() })).app;
+    const ask = (target: FastifyInstance, client: string, i: number) =>
+      target.inject({
+        method: 'POST',
+        url: '/candidates/code',
+        remoteAddress: client,
+        payload: { email: `shared${i}.${run}@example.org` },
+      });
+    try {
+      const one = '198.51.100.23';
+      expect((await ask(first, one, 0)).statusCode).toBe(202);
+      expect((await ask(second, one, 1)).statusCode).toBe(202);
+      expect((await ask(first, one, 2)).statusCode).toBe(202);
+      expect((await ask(second, one, 3)).statusCode).toBe(429);
+
+      // Many at once through both processes: the count is compared-and-set, so exactly three pass.
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => ask(i % 2 ? first : second, '198.51.100.24', 10 + i)),
+      );
+      expect(burst.map((r) => r.statusCode).sort()).toEqual([
+        ...Array<number>(3).fill(202),
+        ...Array<number>(7).fill(429),
+      ]);
+
+      // The next minute is a new window.
+      minute += 60_000;
+      expect((await ask(second, one, 20)).statusCode).toBe(202);
+
+      // The bucket holds a keyed hash of each address, never the address.
+      const keys: string[] = [];
+      for await (const key of await stack.nats.rateLimits.keys(`shared-${run}.>`)) keys.push(key);
+      expect(keys.length).toBe(3);
+      expect(keys.join(' ')).not.toMatch(/198|51_100|100_2/);
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 });
