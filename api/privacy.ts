@@ -6,6 +6,7 @@
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { applicationIdsOf, eraseUnlessInProgress } from '../activities/erasure.js';
 import type { NatsResources } from '../activities/nats.js';
 import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
 import type { CandidateStore } from '../stores/candidates.js';
@@ -14,13 +15,12 @@ import type { TokenStore } from '../stores/tokens.js';
 import type { KeyStore } from '../stores/keys.js';
 import { getApplication } from './applications.js';
 import { HttpError } from './errors.js';
-import { readSubmission, submittedBy } from './submissions.js';
+import { readSubmission } from './submissions.js';
 import {
   candidateActivitySignal,
   candidateRetentionWorkflow,
   retentionWorkflowId,
 } from '../workflows/retention-workflow.js';
-import { applicationsQuery } from '../schemas/search-attributes.js';
 
 export interface PrivacyDeps {
   client: Client;
@@ -29,41 +29,6 @@ export interface PrivacyDeps {
   documents: DocumentStore;
   keys: KeyStore;
   tokens: TokenStore;
-}
-
-/**
- * The candidate's applications (those still open, with `onlyRunning`). Visibility lists them a
- * moment after they start; the candidate's own list in the submissions bucket (submittedBy) has
- * them at once, and is asked too, so that nothing decided here misses an application just sent.
- */
-export async function applicationIdsOf(
-  deps: Pick<PrivacyDeps, 'client' | 'nats'>,
-  candidateId: string,
-  onlyRunning = false,
-): Promise<string[]> {
-  // One visibility list gives every listed application with its status; only those it does not
-  // list yet are asked of their workflow.
-  const status = new Map<string, string | undefined>();
-  for await (const wf of deps.client.workflow.list({ query: applicationsQuery({ candidateId }) }))
-    status.set(wf.workflowId, wf.status.name);
-  const ids: string[] = [];
-  for (const { applicationId, submittedAt } of await submittedBy(deps.nats.submissions, candidateId)) {
-    if (status.has(applicationId)) continue;
-    const described = await deps.client.workflow
-      .getHandle(applicationId)
-      .describe()
-      .then((d) => d.status.name)
-      .catch((err: unknown) => {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        return undefined;
-      });
-    // Not started yet: the submission is being made now (its workflow starts within the same
-    // request), or it never got one (a crash before the start, a lost race) if it is older.
-    if (described === undefined && Date.now() - Date.parse(submittedAt) < 60_000) ids.push(applicationId);
-    else status.set(applicationId, described);
-  }
-  for (const [id, s] of status) if (s !== undefined && (!onlyRunning || s === 'RUNNING')) ids.push(id);
-  return ids;
 }
 
 async function eventsOf(nats: NatsResources, applicationId: string): Promise<DomainEvent[]> {
@@ -93,7 +58,10 @@ export async function exportCandidate(deps: PrivacyDeps, candidateId: string) {
     })),
   );
   const applications = [];
-  for (const applicationId of await applicationIdsOf(deps, candidateId)) {
+  for (const applicationId of await applicationIdsOf(
+    { client: deps.client, submissions: deps.nats.submissions },
+    candidateId,
+  )) {
     applications.push({
       applicationId,
       // null for an application whose workflow is starting in this very moment (applicationIdsOf).
@@ -118,21 +86,16 @@ export async function exportCandidate(deps: PrivacyDeps, candidateId: string) {
 }
 
 export async function eraseCandidate(deps: PrivacyDeps, candidateId: string): Promise<void> {
-  // A mistyped id must not look like a done erasure (nor write a tombstone for nobody).
-  if (!(await deps.candidates.get(candidateId)))
+  const outcome = await eraseUnlessInProgress({ ...deps, submissions: deps.nats.submissions }, candidateId);
+  if (outcome.erased) return;
+  if (outcome.reason === 'unknown')
     throw new HttpError(404, `no candidate '${candidateId}' (or already erased)`);
-  const running = await applicationIdsOf(deps, candidateId, true);
-  if (running.length) {
-    throw new HttpError(
-      409,
-      `withdraw the applications in progress first (${running.length} still open)`,
-      [],
-      { applications: running },
-    );
-  }
-  await deps.candidates.erase(candidateId);
-  // Nobody signs in as someone who is no longer there.
-  await deps.tokens.revokeSubject(candidateId);
+  throw new HttpError(
+    409,
+    `withdraw the applications in progress first (${outcome.applications.length} still open)`,
+    [],
+    { applications: outcome.applications },
+  );
 }
 
 /**

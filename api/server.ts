@@ -50,6 +50,7 @@ import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
 import { ExamSessionSchema } from '../schemas/exam.js';
 import { DocumentKindSchema, PositionCommandSchema, PositionDraftSchema } from '../schemas/position.js';
 import { DutyStationSchema } from '../schemas/reference.js';
+import { applicationIdsOf } from '../activities/erasure.js';
 import { CODE_ATTEMPTS, type CandidateStore } from '../stores/candidates.js';
 import type { DocumentStore } from '../stores/documents.js';
 import type { KeyStore } from '../stores/keys.js';
@@ -66,7 +67,7 @@ import {
   searchPositions,
 } from './positions.js';
 import { readSubmission, submitApplication } from './submissions.js';
-import { applicationIdsOf, eraseCandidate, exportCandidate, touchRetention } from './privacy.js';
+import { eraseCandidate, exportCandidate, touchRetention } from './privacy.js';
 import { readiness } from './readiness.js';
 import type { ApplicationIndex } from '../readside/application-index.js';
 import type { ProjectionStore } from '../readside/projector.js';
@@ -477,7 +478,8 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       // A file an application was submitted with stays for the recruiters screening it (it goes with
       // the candidate's key at erasure); any other file is deleted now.
       const keptFor: string[] = [];
-      for (const applicationId of await applicationIdsOf(deps, candidateId)) {
+      const listing = { client: deps.client, submissions: deps.nats.submissions };
+      for (const applicationId of await applicationIdsOf(listing, candidateId)) {
         const sent = await submissionOf(applicationId, candidateId);
         if (sent?.documents.some((d) => d.documentId === documentId)) keptFor.push(applicationId);
       }

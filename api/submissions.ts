@@ -15,6 +15,7 @@ import type { ReferenceData } from '../stores/reference-data.js';
 import { startApplication } from './applications.js';
 import { eligibilityProblems, type FieldProblem } from './eligibility.js';
 import { getPosition } from './positions.js';
+import { listForCandidate } from '../stores/candidate-applications.js';
 import { kvToken } from '../stores/kv.js';
 
 export const SubmissionSchema = z.object({
@@ -160,40 +161,6 @@ export async function readSubmission(
 }
 
 const storeKey = (applicationId: string) => `submission.${kvToken(applicationId)}`;
-const byCandidate = (candidateId: string) => `candidate.${kvToken(candidateId)}`;
-/** One entry of a candidate's own list: ids and a time, no personal data. */
-const ListedSubmissionSchema = z.object({ applicationId: z.string(), submittedAt: z.string() });
-type ListedSubmission = z.infer<typeof ListedSubmissionSchema>;
-
-/**
- * The candidate's own list of applications, written before the submission: it holds an application
- * from the moment it exists, where visibility lists it a moment after its workflow starts (a
- * document removed, an account closed just after applying must not miss it).
- */
-export async function listForCandidate(
-  submissions: KV,
-  candidateId: string,
-  applicationId: string,
-  submittedAt: string,
-): Promise<void> {
-  const entry: ListedSubmission = { applicationId, submittedAt };
-  await submissions.put(`${byCandidate(candidateId)}.${kvToken(applicationId)}`, JSON.stringify(entry));
-}
-
-/**
- * The applications a candidate submitted since submissions were listed by candidate, and when
- * (a listing may hold one whose submission lost a race or never got its workflow: see applicationIdsOf).
- */
-export async function submittedBy(submissions: KV, candidateId: string): Promise<ListedSubmission[]> {
-  const keys: string[] = [];
-  for await (const k of await submissions.keys(`${byCandidate(candidateId)}.*`)) keys.push(k);
-  const out: ListedSubmission[] = [];
-  for (const k of keys) {
-    const entry = await submissions.get(k);
-    if (entry?.operation === 'PUT') out.push(ListedSubmissionSchema.parse(entry.json()));
-  }
-  return out;
-}
 
 async function readStored(deps: Pick<SubmissionDeps, 'submissions'>, applicationId: string) {
   const entry = await deps.submissions.get(storeKey(applicationId));

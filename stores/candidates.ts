@@ -69,8 +69,11 @@ export interface CandidateStore {
   addDocument(candidateId: string, ref: DocumentRef): Promise<Candidate>;
   /** Takes the document off the profile (every kind it was added as); DocumentNotOnProfile if not there. */
   removeDocument(candidateId: string, documentId: string): Promise<Candidate>;
-  /** Erases the personal data: the key is destroyed, the index to the email removed. */
-  erase(candidateId: string): Promise<void>;
+  /**
+   * Erases the personal data: the key is destroyed, the index to the email removed. False when
+   * there is no such candidate (or they are erased already): nothing is written then.
+   */
+  erase(candidateId: string): Promise<boolean>;
 }
 
 /** A new account's first code: the person may read their email tomorrow. */
@@ -295,8 +298,10 @@ export function kvCandidateStore(
 
     async erase(candidateId) {
       const candidate = await this.get(candidateId);
-      if (candidate) await kv.purge(emailKey(candidate.profile.email));
+      if (!candidate) return false;
+      await kv.purge(emailKey(candidate.profile.email));
       await keys.destroy(candidateId);
+      return true;
     },
   };
 }

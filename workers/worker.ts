@@ -4,13 +4,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { directory } from '../activities/directory.js';
+import { eraseUnlessInProgress } from '../activities/erasure.js';
 import { jetStreamPublisher } from '../activities/events.js';
 import { kvExamSeats } from '../activities/exam-booking.js';
 import { createMailer } from '../activities/mailer.js';
 import type { NatsResources } from '../activities/nats.js';
 import { temporalApplicationCloser } from '../activities/position-closing.js';
 import type { Config } from '../schemas/config.js';
-import { applicationsQuery } from '../schemas/search-attributes.js';
 import { kvCandidateStore } from '../stores/candidates.js';
 import { kvKeyStore } from '../stores/keys.js';
 import { kvTokenStore } from '../stores/tokens.js';
@@ -69,11 +69,12 @@ export async function createHiringWorker(opts: {
     applications: temporalApplicationCloser(client),
     retention: {
       async eraseIfInactive(candidateId) {
-        const { count } = await client.workflow.count(applicationsQuery({ candidateId, running: true }));
-        if (count > 0) return 'active';
-        await candidates.erase(candidateId);
-        await tokens.revokeSubject(candidateId);
-        return 'erased';
+        const outcome = await eraseUnlessInProgress(
+          { client, submissions: nats.submissions, candidates, tokens },
+          candidateId,
+        );
+        // A candidate who closed their account themselves is already gone: nothing is left to keep.
+        return outcome.erased || outcome.reason === 'unknown' ? 'erased' : 'active';
       },
     },
     ...opts.activityDeps,

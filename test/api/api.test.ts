@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachment, buildApp, type RouteInfo } from '../../api/server.js';
-import { listForCandidate } from '../../api/submissions.js';
+import { listForCandidate } from '../../stores/candidate-applications.js';
 import type { ApplicationView, CandidateApplicationView } from '../../schemas/application.js';
 import { instantToZoned } from '../../schemas/time.js';
 import { retentionWorkflowId } from '../../workflows/retention-workflow.js';

@@ -14,6 +14,7 @@ import { readSubmission, submitApplication } from '../../api/submissions.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
 import { EVENT_STREAM } from '../../schemas/events.js';
 import { seal } from '../../stores/crypto.js';
+import { listForCandidate } from '../../stores/candidate-applications.js';
 import { kvCandidateStore } from '../../stores/candidates.js';
 import { kvKeyStore } from '../../stores/keys.js';
 import { ProjectionStore, rebuild, runProjector } from '../../readside/projector.js';
@@ -419,6 +420,31 @@ describe('personal data', () => {
     expect(await handle.result()).toBe('erased');
     expect(await stack.candidates.get(id)).toBeUndefined();
     expect(await stack.api.tokens.verify(token)).toBeUndefined();
+  });
+
+  it('is kept by the retention clock while an application of theirs is still starting', async () => {
+    // The API has listed a submission and is starting its workflow: visibility knows nothing of it.
+    const id = `retstart${run}`;
+    await stack.addCandidate(id, 'Tomas Herrera', `tomas.${run}@example.org`);
+    const applicationId = `application/P-RET-${run}/${id}`;
+    await listForCandidate(stack.nats.submissions, id, applicationId, new Date().toISOString());
+    const handle = await stack.client.workflow.start(candidateRetentionWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: retentionWorkflowId(id),
+      args: [{ candidateId: id, retentionDays: 2 / 86_400 }],
+    });
+    try {
+      // The real worker's erasure ran and found the application in progress.
+      await eventually(
+        async () =>
+          ((await handle.fetchHistory()).events ?? []).filter((e) => e.activityTaskCompletedEventAttributes),
+        (completed) => completed.length > 0,
+      );
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect((await stack.candidates.get(id))?.profile.name).toBe('Tomas Herrera');
+    } finally {
+      await handle.terminate('test over');
+    }
   });
 
   it('is unreadable in every process once erased, not only in the one that erased it', async () => {
