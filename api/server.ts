@@ -59,6 +59,7 @@ import type { RequestCounter } from '../stores/rate-limits.js';
 import type { Principal, TokenStore } from '../stores/tokens.js';
 import { getApplication, transition } from './applications.js';
 import { errorHandler, HttpError } from './errors.js';
+import type { ApiMetrics } from './metrics.js';
 import {
   changePosition,
   getPosition,
@@ -101,6 +102,8 @@ export interface ApiDeps {
   requestCounter: RequestCounter;
   /** The reverse proxies trusted to name the client (API_TRUST_PROXY); unset: none. */
   trustProxy?: string;
+  /** Prometheus metrics of the answers and transitions (api/metrics.ts); unset: none kept. */
+  metrics?: ApiMetrics;
 }
 
 /** Who may call a route: 'public', or the roles allowed. */
@@ -124,6 +127,14 @@ export interface RouteInfo {
 }
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
+
+const TRANSITIONS_ROUTE = '/applications/:positionId/:candidateId/transitions';
+const COMMANDS: ReadonlySet<string> = new Set(Object.keys(COMMAND_ROLES));
+/** A transition's command for a metric label: one of ours, or `invalid` (never the caller's own text). */
+function commandLabel(body: unknown): string {
+  const type = (body as { type?: unknown } | undefined)?.type;
+  return typeof type === 'string' && COMMANDS.has(type) ? type : 'invalid';
+}
 
 /**
  * @fastify/rate-limit's store over our counter: the plugin makes one child per limited route, and
@@ -207,6 +218,16 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       if (method !== 'HEAD') routes.push({ method, url: route.url, access });
     }
   });
+
+  const { metrics } = deps;
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      metrics.answered(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      if (req.method === 'POST' && route === TRANSITIONS_ROUTE)
+        metrics.transition(commandLabel(req.body), reply.statusCode);
+    });
+  }
 
   // Authentication: 401 without a valid token, 403 with a token of the wrong role.
   app.addHook('onRequest', async (req) => {
@@ -664,7 +685,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     },
   );
   r.post(
-    '/applications/:positionId/:candidateId/transitions',
+    TRANSITIONS_ROUTE,
     {
       config: { access: ['candidate', 'recruiter', 'hr'] },
       schema: {

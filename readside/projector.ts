@@ -194,6 +194,8 @@ export async function rebuild(nats: NatsResources, store: ProjectionStore): Prom
 export interface ReadSide {
   projections: ProjectionStore;
   index: ApplicationIndex;
+  /** Events the projector has still to apply: not delivered yet, or delivered and not acknowledged. */
+  pendingEvents(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -203,14 +205,20 @@ export interface ReadSide {
  */
 export async function startReadSide(
   nats: NatsResources,
-  opts: { bucket?: string; durable?: string } = {},
+  opts: { bucket?: string; durable?: string; onError?: (err: unknown, m: JsMsg) => void } = {},
 ): Promise<ReadSide> {
+  const durable = opts.durable ?? PROJECTOR;
   const projections = await ProjectionStore.open(nats, opts.bucket ?? 'projections');
-  const projector = await runProjector(nats, projections, { durable: opts.durable });
+  const projector = await runProjector(nats, projections, { durable, onError: opts.onError });
   const index = await ApplicationIndex.open(projections);
+  const jsm = await jetstreamManager(nats.nc);
   return {
     projections,
     index,
+    async pendingEvents() {
+      const info = await jsm.consumers.info(EVENT_STREAM, durable);
+      return info.num_pending + info.num_ack_pending;
+    },
     async stop() {
       index.stop();
       await projector.stop();

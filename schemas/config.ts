@@ -43,6 +43,15 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[\w.-]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464')
     .optional(),
+  /**
+   * Where the API serves its Prometheus metrics (`/metrics`: answers by route and status with
+   * their latency, transitions by command, the read side's backlog), e.g. 0.0.0.0:9465; unset: none.
+   * An address of its own: the public API does not show them.
+   */
+  API_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'host:port, e.g. 0.0.0.0:9465')
+    .optional(),
   /** The least severe log entries the worker and the API write (JSON lines on stdout). */
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /**

@@ -92,6 +92,8 @@ try {
   say(`  Logs              ${logDir}`);
   if (config.WORKER_METRICS_ADDRESS)
     say(`  Worker metrics    http://${config.WORKER_METRICS_ADDRESS}/metrics (Prometheus)`);
+  if (config.API_METRICS_ADDRESS)
+    say(`  API metrics       http://${config.API_METRICS_ADDRESS}/metrics (Prometheus)`);
   say('Candidates browse the vacancies there, create an account (the code is in the outbox) and apply.');
   say('Staff sign in with a token:');
   say('  `npm run admin-token -- <your-name>` (another terminal) gives the first admin token,');

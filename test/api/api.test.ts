@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createHash, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachment, buildApp, type RouteInfo } from '../../api/server.js';
 import { listForCandidate } from '../../stores/candidate-applications.js';
@@ -12,6 +13,7 @@ import type { ApplicationView, CandidateApplicationView } from '../../schemas/ap
 import { instantToZoned } from '../../schemas/time.js';
 import { retentionWorkflowId } from '../../workflows/retention-workflow.js';
 import { kvRequestCounter } from '../../stores/rate-limits.js';
+import { createApiMetrics, serveMetrics } from '../../api/metrics.js';
 import { kvTokenStore } from '../../stores/tokens.js';
 import {
   CODE_ATTEMPTS,
@@ -762,6 +764,48 @@ describe('signing in with a code by email', () => {
     await expect(store.createAccount({ name: 'Someone Else', email: held })).rejects.toThrow(
       /POST \/candidates\/code/,
     );
+  });
+});
+
+describe('the metrics', () => {
+  it('count answers by route template and transitions by command, with no id or person in a label', async () => {
+    const metrics = createApiMetrics({
+      pendingEvents: () => stack.readSide.pendingEvents(),
+      indexedApplications: () => stack.readSide.index.size,
+    });
+    const metered = (await buildApp({ ...stack.api, metrics })).app;
+    const server = await serveMetrics(metrics.registry, '127.0.0.1:0');
+    try {
+      const positionId = await position();
+      const owner = await candidate('Lucia Ferreira');
+      await apply(owner, positionId);
+      const url = `/applications/${positionId}/${owner.id}/transitions`;
+      const screen = (payload: object) =>
+        metered.inject({ method: 'POST', url, headers: auth(tokens.recruiter), payload });
+      const done = await screen({ type: 'screen', decision: 'shortlist', notes: 'fine' });
+      expect(done.statusCode, done.body).toBe(200);
+      expect((await screen({ type: 'screen', decision: 'shortlist' })).statusCode).toBe(409);
+      expect((await screen({ type: `drop table ${owner.id}` })).statusCode).toBe(400);
+      expect((await metered.inject({ method: 'GET', url: `/nowhere/${owner.id}` })).statusCode).toBe(404);
+
+      const { port } = server.address() as AddressInfo;
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const route = '/applications/:positionId/:candidateId/transitions';
+      expect(text).toContain(`hiring_api_requests_total{method="POST",route="${route}",status="200"} 1`);
+      expect(text).toContain(`hiring_api_requests_total{method="POST",route="${route}",status="409"} 1`);
+      expect(text).toContain('hiring_transitions_total{command="screen",status="200"} 1');
+      expect(text).toContain('hiring_transitions_total{command="screen",status="409"} 1');
+      expect(text).toContain('hiring_transitions_total{command="invalid",status="400"} 1');
+      expect(text).toMatch(/^hiring_api_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
+      expect(text).toMatch(/^hiring_readside_applications [1-9]\d*$/m);
+      expect(text).toMatch(/^hiring_readside_pending_events \d+$/m);
+      expect(text).toMatch(/^process_cpu_seconds_total /m);
+      for (const secret of [owner.id, owner.email, 'Lucia', positionId, 'drop table'])
+        expect(text, `'${secret}' in the metrics`).not.toContain(secret);
+    } finally {
+      server.close();
+      await metered.close();
+    }
   });
 });
 

@@ -159,6 +159,7 @@ export async function realStack(
   return {
     config,
     api,
+    readSide,
     submissionDeps,
     candidateWithCv,
     submit,

@@ -33,6 +33,7 @@ async function start(ports: Record<string, number>): Promise<{ child: ChildProce
       MASTER_KEY: inject('masterKey'),
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.WORKER_METRICS_PORT}`,
+      API_METRICS_ADDRESS: `127.0.0.1:${ports.API_METRICS_PORT}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,6 +70,7 @@ describe('npm start', () => {
         NATS_PORT: await freePort(),
         API_PORT: await freePort(),
         WORKER_METRICS_PORT: await freePort(),
+        API_METRICS_PORT: await freePort(),
       };
       try {
         first = await start(ports);
@@ -142,6 +144,14 @@ describe('npm start', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${ports.WORKER_METRICS_PORT}/metrics`)).text();
     expect(metrics).toMatch(/^temporal_workflow_task_execution_latency\w*\{/m);
     expect(metrics).toMatch(/^temporal_activity_execution_latency\w*\{[^}]*activity_type="sendEmail"/m);
+    // The API's: the sign-up by its route template and status, and the read side's backlog.
+    expect(first.output()).toContain(`API metrics       http://127.0.0.1:${ports.API_METRICS_PORT}/metrics`);
+    const apiMetrics = await (await fetch(`http://127.0.0.1:${ports.API_METRICS_PORT}/metrics`)).text();
+    expect(apiMetrics).toMatch(
+      /^hiring_api_requests_total\{method="POST",route="\/candidates",status="201"\} 1$/m,
+    );
+    expect(apiMetrics).toMatch(/^hiring_readside_pending_events \d+$/m);
+    expect(apiMetrics).toMatch(/^hiring_api_request_duration_seconds_bucket\{[^}]*route="\/me"/m);
 
     expect(await stop(first.child)).toBe(0);
     for (const port of Object.values(ports))
@@ -149,6 +159,7 @@ describe('npm start', () => {
     // Everything the processes printed, and every log file the servers wrote.
     const logs = [
       first.output(),
+      apiMetrics,
       ...readdirSync(join(dataDir, 'logs')).map((f) => readFileSync(join(dataDir, 'logs', f), 'utf8')),
     ].join('\n');
     expect(logs).toContain('/candidates'); // the requests were logged...

@@ -18,6 +18,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   deploy?: { replicas?: string | number };
   volumes?: string[];
+  ports?: string[];
 }
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
@@ -48,6 +49,11 @@ describe('docker-compose.yml', () => {
     // Each replica serves its metrics, and is healthy while it does.
     expect(services.worker!.environment!.WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
     expect(services.worker!.healthcheck!.test.join(' ')).toContain('127.0.0.1:9464/metrics');
+  });
+
+  it('serves the API metrics on the compose network only, not on the published port', () => {
+    expect(services.api!.environment!.API_METRICS_ADDRESS).toBe('0.0.0.0:9465');
+    expect(services.api!.ports).toEqual(['3000:3000']);
   });
 
   for (const name of ['worker', 'api']) {
