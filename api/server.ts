@@ -34,6 +34,7 @@ import {
   candidateView,
   SlaStatusSchema,
   type ApplicationView,
+  type Command,
   type Role,
 } from '../schemas/application.js';
 import {
@@ -129,6 +130,17 @@ export interface RouteInfo {
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
 
 const TRANSITIONS_ROUTE = '/applications/:positionId/:candidateId/transitions';
+
+/**
+ * A screening or interview sent without `reason` tells a rejected candidate a plain sentence, never
+ * the recruiter's notes: the workflow takes a missing reason as a request from before reasons
+ * existed, whose notes were the candidate's reason (schemas/application.ts, CandidateReason).
+ */
+function candidateReason(command: Command): Command {
+  if ((command.type === 'screen' || command.type === 'record_interview') && command.reason === undefined)
+    return { ...command, reason: '' };
+  return command;
+}
 const COMMANDS: ReadonlySet<string> = new Set(Object.keys(COMMAND_ROLES));
 /** A transition's command for a metric label: one of ours, or `invalid` (never the caller's own text). */
 function commandLabel(body: unknown): string {
@@ -708,7 +720,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       // The actor comes from the token, never from the body.
       await transition(
         handle,
-        { actor: { role: p.role, id: p.subject }, command: req.body },
+        { actor: { role: p.role, id: p.subject }, command: candidateReason(req.body) },
         req.headers['idempotency-key'],
       );
       // A person at a screen sees the whole application, timeline included: the update's own answer

@@ -193,13 +193,25 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   screen: transitionCommand(
-    'shortlist or reject at screening',
-    'screen --shortlist|--reject [--notes N]',
-    { shortlist: { type: 'boolean' }, reject: { type: 'boolean' }, notes: { type: 'string' } },
+    'shortlist or reject at screening (--notes stay with staff; --reason is sent to a rejected candidate)',
+    'screen --shortlist|--reject [--reason R] [--notes N]',
+    {
+      shortlist: { type: 'boolean' },
+      reject: { type: 'boolean' },
+      notes: { type: 'string' },
+      reason: { type: 'string' },
+    },
     (v) => {
       if (Boolean(v.shortlist) === Boolean(v.reject))
         throw new CliError('give exactly one of --shortlist or --reject');
-      return { type: 'screen', decision: v.shortlist ? 'shortlist' : 'reject', notes: opt(v, 'notes') ?? '' };
+      if (v.shortlist && opt(v, 'reason') !== undefined)
+        throw new CliError('--reason is what a rejected candidate is told: use --notes with --shortlist');
+      return {
+        type: 'screen',
+        decision: v.shortlist ? 'shortlist' : 'reject',
+        notes: opt(v, 'notes') ?? '',
+        reason: opt(v, 'reason') ?? '',
+      };
     },
   ),
   'schedule-interview': transitionCommand(
@@ -231,12 +243,24 @@ const COMMANDS: Record<string, Command> = {
     }),
   ),
   'record-interview': transitionCommand(
-    'record the interview outcome',
-    'record-interview --pass|--fail [--notes N]',
-    { pass: { type: 'boolean' }, fail: { type: 'boolean' }, notes: { type: 'string' } },
+    'record the interview outcome (--notes stay with staff; --reason is sent to a rejected candidate)',
+    'record-interview --pass|--fail [--reason R] [--notes N]',
+    {
+      pass: { type: 'boolean' },
+      fail: { type: 'boolean' },
+      notes: { type: 'string' },
+      reason: { type: 'string' },
+    },
     (v) => {
       if (Boolean(v.pass) === Boolean(v.fail)) throw new CliError('give exactly one of --pass or --fail');
-      return { type: 'record_interview', outcome: v.pass ? 'pass' : 'fail', notes: opt(v, 'notes') ?? '' };
+      if (v.pass && opt(v, 'reason') !== undefined)
+        throw new CliError('--reason is what a rejected candidate is told: use --notes with --pass');
+      return {
+        type: 'record_interview',
+        outcome: v.pass ? 'pass' : 'fail',
+        notes: opt(v, 'notes') ?? '',
+        reason: opt(v, 'reason') ?? '',
+      };
     },
   ),
   'schedule-exam': transitionCommand(

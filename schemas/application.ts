@@ -50,6 +50,13 @@ export type Actor = z.infer<typeof ActorSchema>;
 
 const Instant = z.iso.datetime({ offset: true });
 const Notes = z.string().trim().max(4000);
+/**
+ * What the candidate is told when a screening or an interview rejects them (by email, and on their
+ * page); the command's `notes` stay with staff. Empty: a plain sentence. Absent (requests made
+ * before it existed, and so every recorded history): the notes were the reason, and still are
+ * for those, so they replay as they ran. The API always sends it (candidateReason in api/server.ts).
+ */
+const CandidateReason = Notes.optional();
 
 /**
  * Durations, in days, that govern an application. Defaults are the organisation's; a position may
@@ -84,6 +91,7 @@ export const CommandSchema = z.discriminatedUnion('type', [
     type: z.literal('screen'),
     decision: z.enum(['shortlist', 'reject']),
     notes: Notes.default(''),
+    reason: CandidateReason,
   }),
   z.object({
     type: z.literal('schedule_interview'),
@@ -102,6 +110,7 @@ export const CommandSchema = z.discriminatedUnion('type', [
     type: z.literal('record_interview'),
     outcome: z.enum(['pass', 'fail']),
     notes: Notes.default(''),
+    reason: CandidateReason,
   }),
   z.object({ type: z.literal('schedule_exam'), sessionId: z.string().min(1).max(128) }),
   z.object({

@@ -196,7 +196,7 @@ export function apply(
         b.moveTo('screened', command, notesDetail('shortlisted', command.notes));
         b.email('shortlisted', cand);
       } else {
-        b.finish('rejected', command, command.notes || 'not shortlisted at screening', undefined, false);
+        b.finish('rejected', command, ...toldAndNoted(command, 'not shortlisted at screening'));
       }
       break;
     case 'schedule_interview':
@@ -260,7 +260,7 @@ export function apply(
         b.moveTo('written_exam', command, notesDetail('interview passed', command.notes));
         b.email('interview_passed', cand);
       } else {
-        b.finish('rejected', command, command.notes || 'not successful at interview', undefined, false);
+        b.finish('rejected', command, ...toldAndNoted(command, 'not successful at interview'));
       }
       break;
     case 'schedule_exam': {
@@ -567,6 +567,20 @@ const candidate = (s: ApplicationState): Recipient => ({ kind: 'candidate', id: 
 const recruiter = (s: ApplicationState): Recipient => ({ kind: 'recruiter', id: s.recruiterId });
 const notesDetail = (what: string, notes: string): string => (notes ? `${what}: ${notes}` : what);
 
+/**
+ * A rejection at screening or interview: what the candidate is told, and what the timeline keeps
+ * for staff (the finish() arguments after the command). With a `reason` the notes stay on the
+ * timeline only; without one (older requests) the notes were what the candidate was told.
+ */
+function toldAndNoted(
+  command: { notes: string; reason?: string | undefined },
+  plain: string,
+): [reason: string, deadline: undefined, publish: false, template: undefined, staffDetail: string] {
+  const told = command.reason === undefined ? command.notes || plain : command.reason || plain;
+  const detail = command.reason === undefined ? told : notesDetail(told, command.notes);
+  return [told, undefined, false, undefined, detail];
+}
+
 function deadlineText(kind: DeadlineKind): string {
   switch (kind) {
     case 'interview_confirmation':
@@ -696,13 +710,15 @@ class Builder {
     deadline?: DeadlineKind,
     publish = true,
     candidateTemplate?: EmailTemplate,
+    /** The timeline's words, for staff, when they say more than the reason (a rejection's notes). */
+    staffDetail = reason,
   ): void {
     const s = this.state;
     const from = s.status;
     s.status = status;
     s.stageEnteredAt = iso(this.now);
     s.outcome = { status, at: iso(this.now), reason, ...(deadline ? { deadline } : {}) };
-    this.timeline(command.type === 'deadline' ? 'deadline' : 'transition', reason, {
+    this.timeline(command.type === 'deadline' ? 'deadline' : 'transition', staffDetail, {
       command: command.type,
       from,
       to: status,

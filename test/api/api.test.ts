@@ -392,6 +392,38 @@ describe('a candidate and a recruiter through the API', () => {
     expect(await stack.documents.get(owner.id, sentCv)).toBeDefined();
   });
 
+  it("tells a candidate rejected at screening a plain reason, never the recruiter's notes", async () => {
+    const positionId = await position();
+    const who = await candidate('Olga Ivanova');
+    await apply(who, positionId);
+    const url = `/applications/${positionId}/${who.id}`;
+    const rejected = await app.inject({
+      method: 'POST',
+      url: `${url}/transitions`,
+      headers: auth(tokens.recruiter),
+      payload: { type: 'screen', decision: 'reject', notes: 'internal: spoke badly of former chief' },
+    });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    const mail = await eventually(
+      () =>
+        Promise.resolve(
+          smtp.received.find(
+            (m) => m.to.includes(who.email) && m.raw.includes('X-Hiring-Template: rejection'),
+          ),
+        ),
+      (m) => m !== undefined,
+    );
+    // Soft line breaks of the quoted-printable body joined, then read as the candidate would.
+    const body = mail!.raw.replaceAll('=\r\n', '').replaceAll('=\n', '');
+    expect(body).not.toContain('former chief');
+    expect(body).toContain('not shortlisted at screening');
+    const mine = await app.inject({ method: 'GET', url, headers: auth(who.token) });
+    expect(mine.json<CandidateApplicationView>().outcome?.reason).toBe('not shortlisted at screening');
+    // The notes are kept, for staff.
+    const staff = await app.inject({ method: 'GET', url, headers: auth(tokens.recruiter) });
+    expect(JSON.stringify(staff.json<ApplicationView>().timeline)).toContain('former chief');
+  });
+
   it('counts an application whose workflow is still starting as in progress', async () => {
     // The API stored a submission and is about to start its workflow (or stopped just before):
     // visibility knows nothing of it yet, the candidate's own list does.

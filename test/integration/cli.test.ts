@@ -85,6 +85,10 @@ describe('hiring CLI', () => {
     expect(again.stderr).toBe(
       `hiring: 409 the application is in stage 'screened'; 'screen' needs stage 'submitted'\n`,
     );
+    // A reason is what a rejected candidate is told: given to a shortlisting, it is a mistake.
+    const misplaced = await hiring(['screen', app0(), '--shortlist', '--reason', 'strong profile']);
+    expect(misplaced).toMatchObject({ code: 2 });
+    expect(misplaced.stderr).toMatch(/--reason is what a rejected candidate is told: use --notes/);
     const bad = await hiring(['record-exam', app0(), '--score', 'lots', '--pass']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

@@ -165,6 +165,34 @@ describe('the pipeline, step by step', () => {
     ).toHaveLength(1);
   });
 
+  it("tells a rejected candidate the reason, never the recruiter's notes, once a reason is given", async () => {
+    const rejection = (applicationId: string) =>
+      h.fake.emails.find((e) => e.applicationId === applicationId && e.template === 'rejection');
+    const a = await applicationAt('submitted');
+    const v = await h.act(
+      a.handle,
+      recruiter({
+        type: 'screen',
+        decision: 'reject',
+        notes: 'weak references, odd manner',
+        reason: 'the position asks for five years of investigative experience',
+      }),
+    );
+    expect(v.outcome?.reason).toBe('the position asks for five years of investigative experience');
+    expect(rejection(a.input.applicationId)?.detail).toBe(v.outcome?.reason);
+    // The notes stay on the timeline, which only staff read.
+    expect(v.added.map((t) => t.detail).join(' ')).toContain('weak references, odd manner');
+    // An empty reason: a plain sentence, still not the notes.
+    const b = await applicationAt('interview');
+    const w = await h.act(
+      b.handle,
+      recruiter({ type: 'record_interview', outcome: 'fail', notes: 'nervous, vague answers', reason: '' }),
+    );
+    expect(w.outcome?.reason).toBe('not successful at interview');
+    expect(rejection(b.input.applicationId)?.detail).toBe('not successful at interview');
+    expect(JSON.stringify(rejection(b.input.applicationId))).not.toContain('nervous');
+  });
+
   it('reschedules an interview: a new time, a new confirmation, a calendar update', async () => {
     const a = await applicationAt('interview');
     await h.act(a.handle, candidateSays(a.input.candidateId, { type: 'confirm_interview' }));
