@@ -5,7 +5,7 @@ import type { Candidate, DocumentRef } from '../../schemas/candidate.js';
 import { DocumentKindSchema } from '../../schemas/position.js';
 import { ApiRefusal, call, download, upload } from './api.js';
 import { field, label, messageOf, positionLink } from './format.js';
-import { Problems } from './ui.js';
+import { Message, Problems } from './ui.js';
 
 // ---- Account
 
@@ -37,7 +37,7 @@ export function CandidateSignIn({ onToken }: { onToken: (token: string) => void 
       </form>
       {sent && (
         <>
-          <p className="message">{sent}</p>
+          <Message>{sent}</Message>
           <CodeForm
             onCode={(code) => call<{ token: string }>('POST', '/candidates/sign-in', { email, code })}
             onToken={onToken}
@@ -45,7 +45,7 @@ export function CandidateSignIn({ onToken }: { onToken: (token: string) => void 
           />
         </>
       )}
-      {error && <p className="message error">{error}</p>}
+      {error && <Message kind="error">{error}</Message>}
     </>
   );
 }
@@ -120,7 +120,7 @@ export function SignUp({ next, onToken }: { next?: string; onToken: (token: stri
         </form>
       ) : (
         <>
-          <p className="message">We have sent a six-digit code to your email address: enter it here.</p>
+          <Message>We have sent a six-digit code to your email address: enter it here.</Message>
           <CodeForm
             onCode={(code) =>
               call<{ token: string }>('POST', `/candidates/${encodeURIComponent(candidateId)}/confirm`, {
@@ -256,11 +256,7 @@ export function Profile({ onErased }: { onErased: () => void }) {
         )}
         <button type="submit">Save my profile</button>
       </form>
-      {saved && (
-        <p className="message" role="status">
-          {saved}
-        </p>
-      )}
+      {saved && <Message>{saved}</Message>}
       <Problems error={error} />
       <Documents documents={p.documents} onChange={load} />
       <YourData onErased={onErased} />
@@ -405,11 +401,7 @@ function Documents({ documents, onChange }: { documents: DocumentRef[]; onChange
           Upload to my profile
         </button>
       </form>
-      {message && (
-        <p className="message" role="status">
-          {message}
-        </p>
-      )}
+      {message && <Message>{message}</Message>}
       <Problems error={error} />
     </section>
   );

@@ -12,6 +12,7 @@ import { act, ApiRefusal } from './api.js';
 import { label, when } from './format.js';
 import { SubmissionPanel, useApplication } from './application.js';
 import { SessionSelect } from './staff.js';
+import { Message } from './ui.js';
 
 const STAGES = ActiveStageSchema.options;
 
@@ -149,11 +150,7 @@ export function ApplicationPage({ id, live }: { id: string; live: number }) {
           <em>The candidate's personal data has been erased.</em>
         )}
       </p>
-      {message && (
-        <p className={`message ${message.kind}`} role="status">
-          {message.text}
-        </p>
-      )}
+      {message && <Message kind={message.kind}>{message.text}</Message>}
       {actionsFor(view).map((a) => (
         <form
           key={a.label}

@@ -9,7 +9,7 @@ import {
 import { ContractTypeSchema, DutyStationSchema } from '../../schemas/reference.js';
 import { call, listApplications, type ApplicationSummary, type PositionSummary } from './api.js';
 import { applicationLink, label, when } from './format.js';
-import { FilterSelect } from './ui.js';
+import { FilterSelect, Message } from './ui.js';
 
 const STAGES = ActiveStageSchema.options;
 
@@ -92,7 +92,7 @@ export function Board({
   const max = Math.max(1, ...Object.values(figures?.byStage ?? {}));
   return (
     <>
-      {error && <p className="message error">{error}</p>}
+      {error && <Message kind="error">{error}</Message>}
       <div className="filters">
         {select(
           'positionId',

@@ -11,6 +11,7 @@ import { Board } from './board.js';
 import { ApplicationPage } from './application-page.js';
 import { field } from './format.js';
 import { ExamSessionsDesk, PositionsDesk } from './staff.js';
+import { Message } from './ui.js';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -93,11 +94,7 @@ function App() {
     return (
       <main>
         <h1>INTERPOL Recruitment</h1>
-        {notice && (
-          <p className="message" role="status">
-            {notice}
-          </p>
-        )}
+        {notice && <Message>{notice}</Message>}
         <div className="panels">
           <section className="panel">
             <h2>Candidates</h2>
@@ -121,7 +118,7 @@ function App() {
               <button type="submit">Sign in</button>
             </form>
             {token && role === undefined && (
-              <p className="message error">That token was not accepted (or it has expired): sign in again.</p>
+              <Message kind="error">That token was not accepted (or it has expired): sign in again.</Message>
             )}
           </section>
         </div>

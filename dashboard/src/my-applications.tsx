@@ -10,7 +10,7 @@ import { DUTY_STATIONS } from '../../schemas/reference.js';
 import { act, call, listApplications, newIdempotencyKey, type ApplicationSummary } from './api.js';
 import { applicationLink, field, when } from './format.js';
 import { SubmissionPanel, useApplication } from './application.js';
-import { Problems } from './ui.js';
+import { Message, Problems } from './ui.js';
 
 const ACTIVE: readonly string[] = ActiveStageSchema.options;
 
@@ -172,11 +172,7 @@ export function CandidateApplication({ id }: { id: string }) {
       <p>
         <strong>Next:</strong> {next} <em>{wait !== '—' ? wait : ''}</em>
       </p>
-      {done && (
-        <p className="message" role="status">
-          {done}
-        </p>
-      )}
+      {done && <Message>{done}</Message>}
       <Problems error={error} />
 
       {view.interview && (

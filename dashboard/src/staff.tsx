@@ -18,7 +18,7 @@ import {
 import { instantToZoned, zonedToInstant } from '../../schemas/time.js';
 import { call } from './api.js';
 import { cityOf, field, label, when } from './format.js';
-import { Problems } from './ui.js';
+import { Message, Problems } from './ui.js';
 
 function StationSelect({ name, title }: { name: string; title: string }) {
   return (
@@ -118,11 +118,7 @@ export function PositionsDesk() {
   return (
     <>
       <h2>Positions</h2>
-      {done && (
-        <p className="message" role="status">
-          {done}
-        </p>
-      )}
+      {done && <Message>{done}</Message>}
       <Problems error={error} />
       <table className="vacancies" data-testid="positions">
         <thead>
@@ -387,11 +383,7 @@ export function ExamSessionsDesk() {
         </label>
         <button type="submit">Open the session</button>
       </form>
-      {done && (
-        <p className="message" role="status">
-          {done}
-        </p>
-      )}
+      {done && <Message>{done}</Message>}
       <Problems error={error} />
     </>
   );

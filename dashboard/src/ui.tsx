@@ -1,4 +1,5 @@
 // Pieces every page uses.
+import type { ReactNode } from 'react';
 import { ApiRefusal } from './api.js';
 import { label, messageOf } from './format.js';
 
@@ -50,5 +51,26 @@ export function FilterSelect({
         ))}
       </select>
     </label>
+  );
+}
+
+/**
+ * A message that appears after something happened, read out by screen readers as it appears: an
+ * error at once (alert), anything else when the reader is free (status).
+ */
+export function Message({
+  kind = 'info',
+  children,
+}: {
+  kind?: 'info' | 'ok' | 'error';
+  children: ReactNode;
+}) {
+  return (
+    <p
+      className={kind === 'info' ? 'message' : `message ${kind}`}
+      role={kind === 'error' ? 'alert' : 'status'}
+    >
+      {children}
+    </p>
   );
 }

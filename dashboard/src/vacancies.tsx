@@ -6,7 +6,7 @@ import type { Position, PositionStatus } from '../../schemas/position.js';
 import { ContractTypeSchema, DUTY_STATIONS, DutyStationSchema } from '../../schemas/reference.js';
 import { ApiRefusal, call, newIdempotencyKey, type PositionSummary } from './api.js';
 import { applicationLink, cityOf, label, positionLink, when } from './format.js';
-import { FilterSelect, Problems } from './ui.js';
+import { FilterSelect, Message, Problems } from './ui.js';
 
 /** Open positions, filtered by duty station, contract type and words, as anyone may browse them. */
 export function Vacancies() {
@@ -176,10 +176,10 @@ function ApplyForm({ position }: { position: PublishedPosition }) {
   };
   if (sent)
     return (
-      <p className="message" role="status">
+      <Message>
         Your application has been sent. <a href={applicationLink(sent)}>Follow it here</a>; we also write to
         you at each step.
-      </p>
+      </Message>
     );
   const problemFor = (name: string) =>
     error instanceof ApiRefusal ? error.problems.find((p) => p.field === name)?.message : undefined;

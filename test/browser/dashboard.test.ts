@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/server.js';
 import { instantToZoned } from '../../schemas/time.js';
@@ -128,11 +128,11 @@ describe('HR dashboard', () => {
     await page.screenshot({ path: '.artifacts/application.png', fullPage: true });
     await page.getByRole('button', { name: 'Shortlist' }).click();
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 }).toBe('screened');
-    // A refusal from the workflow is shown as a message: an interview in the past.
+    // A refusal from the workflow is shown, and announced, as an alert: an interview in the past.
     await page.getByLabel('Schedule interview at').fill('2020-01-01T10:00');
     await page.getByRole('button', { name: 'Schedule interview' }).click();
     await expect
-      .poll(() => page.getByRole('status').textContent(), { timeout: 15_000 })
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
       .toMatch(/must be in the future/);
 
     // Back on the board, a transition made from the CLI appears without a reload.
@@ -629,7 +629,8 @@ describe('HR dashboard', () => {
     const code = /sign-in code is (\d{6})/.exec(mail!)![1]!;
     await page.getByLabel('Code from the email').fill(code === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Confirm code' }).click();
-    await expect.poll(() => page.locator('.message.error').textContent()).toContain('the code is wrong');
+    // An alert: a screen reader says it as it appears.
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('the code is wrong');
     await page.getByLabel('Code from the email').fill(code);
     await page.getByRole('button', { name: 'Confirm code' }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'My applications' }).count()).toBe(1);
@@ -645,5 +646,100 @@ describe('HR dashboard', () => {
         async () => (await fetch(`${base}/me`, { headers: { authorization: `Bearer ${signedIn}` } })).status,
       )
       .toBe(401);
+  });
+});
+
+describe('accessibility', () => {
+  /** Controls in Chromium's own accessibility tree that a screen reader would announce without a name. */
+  async function controls(page: Page): Promise<{ named: number; unnamed: string[] }> {
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: {
+        ignored: boolean;
+        role?: { value?: string };
+        name?: { value?: string };
+        backendDOMNodeId?: number;
+      }[];
+    };
+    const out: string[] = [];
+    let named = 0;
+    for (const n of nodes) {
+      if (n.ignored || !CONTROLS.has(n.role?.value ?? '')) continue;
+      if ((n.name?.value ?? '').trim()) {
+        named += 1;
+        continue;
+      }
+      const { outerHTML } = (await cdp.send('DOM.getOuterHTML', { backendNodeId: n.backendDOMNodeId })) as {
+        outerHTML: string;
+      };
+      out.push(`${n.role?.value}: ${outerHTML.slice(0, 160)}`);
+    }
+    await cdp.detach();
+    return { named, unnamed: out };
+  }
+  const CONTROLS = new Set([
+    'button',
+    'checkbox',
+    'combobox',
+    'link',
+    'listbox',
+    'radio',
+    'searchbox',
+    'slider',
+    'spinbutton',
+    'switch',
+    'textbox',
+  ]);
+
+  it('names every control on every page, for staff, candidates and visitors', async () => {
+    const candidateToken = await stack.api.tokens.issue('candidate', ids[1]!);
+    const application = encodeURIComponent(`application/${positionId}/${ids[1]}`);
+    const pages: [who: string, token: string, hash: string][] = [
+      ['visitor', '', '#/'],
+      ['visitor', '', `#/position/${encodeURIComponent(positionId)}`],
+      ['visitor', '', '#/sign-up'],
+      ['staff', token, '#/'],
+      ['staff', token, `#/application/${application}`],
+      ['staff', token, '#/positions'],
+      ['staff', token, '#/exam-sessions'],
+      ['candidate', candidateToken, '#/'],
+      ['candidate', candidateToken, '#/profile'],
+      ['candidate', candidateToken, `#/application/${application}`],
+    ];
+    const found: string[] = [];
+    const seen: Record<string, number> = {};
+    for (const [who, as, hash] of pages) {
+      const page = await browser.newPage();
+      await page.goto(base);
+      await page.evaluate((t) => localStorage.setItem('hiring-token', t), as);
+      await page.goto(`${base}/${hash}`);
+      await page.reload();
+      // Each page has its heading once its data is in; then the forms are drawn.
+      await expect.poll(() => page.getByRole('heading').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      await page.waitForTimeout(500);
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+      const { named, unnamed } = await controls(page);
+      seen[`${who} ${hash}`] = named;
+      for (const control of unnamed) found.push(`${who} ${hash}: ${control}`);
+      if (hash === '#/sign-up') {
+        // The check itself: a field without a label is found.
+        await page.evaluate(() => document.querySelector('form')?.append(document.createElement('input')));
+        expect((await controls(page)).unnamed).toEqual([expect.stringMatching(/^textbox: <input>/)]);
+      }
+      await page.close();
+    }
+    expect(found).toEqual([]);
+
+    // What appears after an action is announced: a refused token at once, as an alert.
+    const page = await browser.newPage();
+    await page.goto(base);
+    await page.getByLabel('Access token').fill('not-a-token-at-all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toContain('That token was not accepted');
+    await page.close();
+    // Every page was drawn with its controls (forms, filters, links), not a blank or an error.
+    for (const [where, named] of Object.entries(seen)) expect(named, where).toBeGreaterThan(2);
   });
 });
