@@ -669,9 +669,7 @@ describe('accessibility', () => {
         named += 1;
         continue;
       }
-      const { outerHTML } = (await cdp.send('DOM.getOuterHTML', { backendNodeId: n.backendDOMNodeId })) as {
-        outerHTML: string;
-      };
+      const { outerHTML } = await cdp.send('DOM.getOuterHTML', { backendNodeId: n.backendDOMNodeId });
       out.push(`${n.role?.value}: ${outerHTML.slice(0, 160)}`);
     }
     await cdp.detach();
