@@ -796,11 +796,18 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     keys: deps.keys,
     tokens: deps.tokens,
   };
+  /**
+   * Each erasure in the log, by id (an id says nothing of the person): a restore from a backup older
+   * than an erasure brings the candidate's key back, and these lines say whom to erase again.
+   */
+  const erased = (req: FastifyRequest, candidateId: string, by: 'candidate' | 'admin') =>
+    req.log.info({ candidateId, by }, 'candidate erased');
   r.get('/me/export', { config: { access: ['candidate'] } }, async (req) =>
     exportCandidate(privacy, who(req).subject),
   );
   r.delete('/me', { config: { access: ['candidate'] } }, async (req, reply) => {
     await eraseCandidate(privacy, who(req).subject);
+    erased(req, who(req).subject, 'candidate');
     return reply.status(204).send();
   });
   r.get(
@@ -819,6 +826,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     },
     async (req, reply) => {
       await eraseCandidate(privacy, req.params.candidateId);
+      erased(req, req.params.candidateId, 'admin');
       return reply.status(204).send();
     },
   );

@@ -88,25 +88,29 @@ describe('npm start', () => {
 
     // A candidate signs up and fills in a profile: their personal data must reach no log.
     const base = `http://127.0.0.1:${ports.API_PORT}`;
-    const person = { name: 'Zinedine Logcheck', email: `logcheck.${process.pid}@example.org` };
-    const signup = await fetch(`${base}/candidates`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(person),
-    });
-    expect(signup.status).toBe(201);
-    const { candidateId } = (await signup.json()) as { candidateId: string };
     const outbox = join(dataDir, 'outbox');
-    const mail = readdirSync(outbox)
-      .map((f) => readFileSync(join(outbox, f), 'utf8'))
-      .find((m) => m.includes(`account:${candidateId}:confirm`))!;
-    const code = /confirmation code is (\d{6})/.exec(mail)![1]!;
-    const confirmed = await fetch(`${base}/candidates/${candidateId}/confirm`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code }),
-    });
-    const { token } = (await confirmed.json()) as { token: string };
+    const signUp = async (person: { name: string; email: string }) => {
+      const signup = await fetch(`${base}/candidates`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(person),
+      });
+      expect(signup.status).toBe(201);
+      const { candidateId } = (await signup.json()) as { candidateId: string };
+      const mail = readdirSync(outbox)
+        .map((f) => readFileSync(join(outbox, f), 'utf8'))
+        .find((m) => m.includes(`account:${candidateId}:confirm`))!;
+      const code = /confirmation code is (\d{6})/.exec(mail)![1]!;
+      const confirmed = await fetch(`${base}/candidates/${candidateId}/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      const { token } = (await confirmed.json()) as { token: string };
+      return { candidateId, code, token };
+    };
+    const person = { name: 'Zinedine Logcheck', email: `logcheck.${process.pid}@example.org` };
+    const { candidateId, code, token } = await signUp(person);
     const profile = await fetch(`${base}/me`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -153,6 +157,22 @@ describe('npm start', () => {
     expect(apiMetrics).toMatch(/^hiring_readside_pending_events \d+$/m);
     expect(apiMetrics).toMatch(/^hiring_api_request_duration_seconds_bucket\{[^}]*route="\/me"/m);
 
+    // Someone closes their account: the log keeps the fact and the id (to erase them again after a
+    // restore from an older backup: README, Deploying), never who they were.
+    const leaving = { name: 'Ottilie Goodbye', email: `goodbye.${process.pid}@example.org` };
+    const gone = await signUp(leaving);
+    const closed = await fetch(`${base}/me`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${gone.token}` },
+    });
+    expect(closed.status).toBe(204);
+    const erasedLine = first
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('{') && l.includes('"msg":"candidate erased"'));
+    expect(erasedLine, 'the erasure logged as a JSON line').toBeDefined();
+    expect(JSON.parse(erasedLine!)).toMatchObject({ candidateId: gone.candidateId, by: 'candidate' });
+
     expect(await stop(first.child)).toBe(0);
     for (const port of Object.values(ports))
       expect(await portIsFree(port), `port ${port} still held`).toBe(true);
@@ -163,7 +183,17 @@ describe('npm start', () => {
       ...readdirSync(join(dataDir, 'logs')).map((f) => readFileSync(join(dataDir, 'logs', f), 'utf8')),
     ].join('\n');
     expect(logs).toContain('/candidates'); // the requests were logged...
-    for (const secret of [person.name, 'Logcheck', person.email, '1987-06-05', token, code])
+    for (const secret of [
+      person.name,
+      'Logcheck',
+      person.email,
+      '1987-06-05',
+      token,
+      code,
+      leaving.name,
+      leaving.email,
+      gone.token,
+    ])
       expect(logs, `'${secret}' in the logs`).not.toContain(secret); // ...the people were not
     // The worker writes one JSON object per line, and never an activity's task token.
     const emailLine = first
