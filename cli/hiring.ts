@@ -242,6 +242,12 @@ const COMMANDS: Record<string, Command> = {
       reason: opt(v, 'reason') ?? '',
     }),
   ),
+  note: transitionCommand(
+    'write a note on the application for staff (no stage change, nobody is written to)',
+    'note --notes N',
+    { notes: { type: 'string' } },
+    (v) => ({ type: 'add_note', notes: str(v, 'notes') }),
+  ),
   'record-interview': transitionCommand(
     'record the interview outcome (--notes stay with staff; --reason is sent to a rejected candidate)',
     'record-interview --pass|--fail [--reason R] [--notes N]',

@@ -134,6 +134,12 @@ export const CommandSchema = z.discriminatedUnion('type', [
     reason: z.enum(['filled', 'cancelled']),
     note: Notes.default(''),
   }),
+  /**
+   * Staff write down what the next person should know (a call with the candidate, a reference
+   * checked): on the timeline, which only staff read; the stage, the clocks and the candidate's
+   * side stay as they are.
+   */
+  z.object({ type: z.literal('add_note'), notes: Notes.min(1, 'a note needs words') }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandInput = z.input<typeof CommandSchema>;
@@ -159,6 +165,7 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   reject: ['recruiter'],
   withdraw: ['candidate'],
   extend_deadline: ['recruiter', 'hr'],
+  add_note: ['recruiter', 'hr'],
   position_closed: ['system', 'recruiter'],
 };
 
@@ -185,7 +192,7 @@ export const TimelineEntrySchema = z.object({
   seq: z.number().int().min(0),
   at: Instant,
   actor: ActorSchema,
-  kind: z.enum(['transition', 'refused', 'reminder', 'escalation', 'deadline', 'effect_failed']),
+  kind: z.enum(['transition', 'refused', 'reminder', 'escalation', 'deadline', 'effect_failed', 'note']),
   command: z.string().optional(),
   from: ApplicationStatusSchema.optional(),
   to: ApplicationStatusSchema.optional(),

@@ -150,6 +150,8 @@ export function refusal(state: ApplicationState, req: TransitionRequest, now: nu
     case 'withdraw':
     case 'position_closed':
       return undefined;
+    case 'add_note':
+      return undefined;
     case 'extend_deadline': {
       const current = deadlineOf(state, command.deadline);
       if (current === undefined) return `there is no running '${command.deadline}' deadline to extend`;
@@ -354,6 +356,10 @@ export function apply(
       });
       b.event('application.deadline_extended', { deadline: command.deadline, until: command.until });
       b.email('deadline_extended', cand, { when: command.until, detail: deadlineText(command.deadline) });
+      break;
+    case 'add_note':
+      // No event (notes may name people: events carry ids and facts) and no email.
+      b.timeline('note', command.notes, { command: command.type });
       break;
   }
   return b.done();

@@ -111,6 +111,12 @@ function actionsFor(v: ApplicationView): Action[] {
       break;
   }
   if (STAGES.includes(v.status as never)) {
+    // For the next person on the file: no stage changes, nobody is written to.
+    out.push({
+      label: 'Add note',
+      fields: ['notes'],
+      build: (f) => ({ type: 'add_note', notes: f.notes ?? '' }),
+    });
     out.push({
       label: 'Reject',
       fields: ['reason'],

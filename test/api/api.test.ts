@@ -424,6 +424,39 @@ describe('a candidate and a recruiter through the API', () => {
     expect(JSON.stringify(staff.json<ApplicationView>().timeline)).toContain('former chief');
   });
 
+  it("keeps a note for staff on the timeline, out of the candidate's sight, without moving anything", async () => {
+    const positionId = await position();
+    const who = await candidate('Kenji Watanabe');
+    await apply(who, positionId);
+    const url = `/applications/${positionId}/${who.id}`;
+    const note = (token: string | undefined, notes: string) =>
+      app.inject({
+        method: 'POST',
+        url: `${url}/transitions`,
+        headers: auth(token),
+        payload: { type: 'add_note', notes },
+      });
+    const hr = await note(tokens.hr, 'called him: available from March, needs a visa');
+    expect(hr.statusCode, hr.body).toBe(200);
+    const staff = (
+      await app.inject({ method: 'GET', url, headers: auth(tokens.hr) })
+    ).json<ApplicationView>();
+    expect(staff.status).toBe('submitted');
+    expect(staff.timeline.at(-1)).toMatchObject({
+      kind: 'note',
+      actor: { role: 'hr', id: 'hr-1' },
+      detail: 'called him: available from March, needs a visa',
+    });
+    // The candidate sees nothing of it, and cannot write one.
+    const mine = await app.inject({ method: 'GET', url, headers: auth(who.token) });
+    expect(mine.body).not.toContain('visa');
+    expect((await note(who.token, 'please hurry')).statusCode).toBe(403);
+    // An empty note is refused by name, and changes nothing.
+    const empty = await note(tokens.recruiter, '   ');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('body.notes');
+  });
+
   it('counts an application whose workflow is still starting as in progress', async () => {
     // The API stored a submission and is about to start its workflow (or stopped just before):
     // visibility knows nothing of it yet, the candidate's own list does.

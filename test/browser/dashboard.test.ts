@@ -354,6 +354,16 @@ describe('HR dashboard', () => {
       (m) => m !== undefined,
     );
     expect(told).toContain('panel member travelling');
+
+    // A note for the next person on the file: on the timeline, the stage where it was.
+    await page.getByLabel('Add note notes').fill('candidate asked for a morning slot');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain('Add note: done, now interview');
+    await expect
+      .poll(() => page.locator('table').last().textContent())
+      .toContain('candidate asked for a morning slot');
   });
 
   it('lets a candidate download their data, and delete their account once nothing is in progress', async () => {

@@ -75,6 +75,13 @@ const command: fc.Arbitrary<CommandInput> = fc.oneof(
   w(
     2,
     fc.record({
+      type: fc.constant('add_note' as const),
+      notes: fc.constantFrom('called her', 'reference ok'),
+    }),
+  ),
+  w(
+    2,
+    fc.record({
       type: fc.constant('extend_deadline' as const),
       deadline: fc.constantFrom(
         'interview_confirmation' as const,
@@ -169,6 +176,13 @@ describe('the stage rules hold for any sequence of requests and clocks', () => {
               continue;
             }
             ({ state, effects } = pipeline.apply(state, req, now, seatFor(req, now)));
+            if (req.command.type === 'add_note') {
+              // A note is a line on the staff's timeline and nothing else: no stage, clock, email or event.
+              expect(effects).toEqual([]);
+              expect(state.status).toBe(before.status);
+              expect(pipeline.nextTimer(state)).toEqual(pipeline.nextTimer(before));
+              expect(state.timeline.at(-1)).toMatchObject({ kind: 'note', detail: req.command.notes });
+            }
             // Only the roles the rules allow ever change an application.
             expect(['recruiter', 'candidate', 'hr']).toContain(req.actor.role);
             if (req.actor.role === 'candidate') expect(req.actor.id).toBe('cand-prop');
