@@ -50,7 +50,7 @@ import type { Config } from '../schemas/config.js';
 import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
 import { ExamSessionSchema } from '../schemas/exam.js';
 import { DocumentKindSchema, PositionCommandSchema, PositionDraftSchema } from '../schemas/position.js';
-import { DutyStationSchema } from '../schemas/reference.js';
+import { ContractTypeSchema, DutyStationSchema } from '../schemas/reference.js';
 import { applicationIdsOf } from '../activities/erasure.js';
 import { CODE_ATTEMPTS, type CandidateStore } from '../stores/candidates.js';
 import type { DocumentStore } from '../stores/documents.js';
@@ -59,6 +59,7 @@ import type { ReferenceData } from '../stores/reference-data.js';
 import type { RequestCounter } from '../stores/rate-limits.js';
 import type { Principal, TokenStore } from '../stores/tokens.js';
 import { getApplication, transition } from './applications.js';
+import { csv } from './csv.js';
 import { errorHandler, HttpError } from './errors.js';
 import type { ApiMetrics } from './metrics.js';
 import {
@@ -619,6 +620,83 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       // From the read side's index: no request leaves the process, whatever the load on Temporal.
       const { items, more } = deps.index.list(filter, skip, q.limit);
       return { source: 'read-side' as const, items, nextCursor: more ? String(skip + items.length) : null };
+    },
+  );
+
+  // The board's list as a spreadsheet, for HR's reports: every application the filters match (no
+  // paging), from the read side, by id and position: no names (they stay on the board).
+  r.get(
+    '/applications/export.csv',
+    {
+      config: { access: STAFF },
+      schema: {
+        querystring: z.object({
+          stage: ApplicationStatusSchema.optional(),
+          positionId: Id.optional(),
+          dutyStation: DutyStationSchema.optional(),
+          contractType: ContractTypeSchema.optional(),
+          sla: SlaStatusSchema.optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { contractType, ...filter } = req.query;
+      const positions = new Map(
+        (
+          await searchPositions(deps.client, {
+            includeClosed: true,
+            ...(contractType ? { contractType } : {}),
+          })
+        ).map((p) => [p.positionId, p]),
+      );
+      const now = Date.now();
+      const rows = deps.index
+        .list(filter, 0, deps.index.size + 1)
+        .items.filter((a) => !contractType || positions.has(a.positionId))
+        .flatMap((listed) => {
+          const a = deps.index.get(listed.applicationId);
+          return a ? [a] : [];
+        })
+        .map((a) => {
+          const p = positions.get(a.positionId);
+          return [
+            a.applicationId,
+            a.positionId,
+            p?.reference ?? null,
+            p?.title ?? null,
+            p?.contractType ?? null,
+            a.dutyStation,
+            a.status,
+            a.submittedAt,
+            a.stageSince,
+            Math.floor((now - Date.parse(a.stageSince)) / 86_400_000),
+            a.nextDeadline ?? null,
+            a.sla ?? null,
+          ];
+        });
+      const day = new Date(now).toISOString().slice(0, 10);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="applications-${day}.csv"`)
+        .send(
+          csv(
+            [
+              'application',
+              'position',
+              'reference',
+              'title',
+              'contract_type',
+              'duty_station',
+              'stage',
+              'submitted_at',
+              'in_stage_since',
+              'days_in_stage',
+              'next_deadline',
+              'service_level',
+            ],
+            rows,
+          ),
+        );
     },
   );
 

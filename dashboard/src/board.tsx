@@ -7,7 +7,7 @@ import {
   type ApplicationStatus,
 } from '../../schemas/application.js';
 import { ContractTypeSchema, DutyStationSchema } from '../../schemas/reference.js';
-import { call, listApplications, type ApplicationSummary, type PositionSummary } from './api.js';
+import { call, listApplications, type ApplicationSummary, type PositionSummary, download } from './api.js';
 import { applicationLink, label, when } from './format.js';
 import { FilterSelect, Message } from './ui.js';
 
@@ -89,6 +89,18 @@ export function Board({
       onChange={(value) => setFilters({ ...filters, [name]: value })}
     />
   );
+  // What the board shows, for a spreadsheet: the same filters, every application (no names).
+  const exportList = async () => {
+    const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+    try {
+      await download(
+        `/applications/export.csv?${query}`,
+        `applications-${new Date().toISOString().slice(0, 10)}.csv`,
+      );
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
   const max = Math.max(1, ...Object.values(figures?.byStage ?? {}));
   return (
     <>
@@ -101,6 +113,9 @@ export function Board({
         )}
         {select('dutyStation', DutyStationSchema.options, 'Duty station')}
         {select('contractType', ContractTypeSchema.options, 'Contract type')}
+        <button type="button" onClick={() => void exportList()}>
+          Download as CSV
+        </button>
       </div>
       <div className="board">
         {STAGES.map((stage) => {

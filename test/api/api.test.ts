@@ -111,7 +111,7 @@ async function firstDocumentId(who: { token: string }): Promise<string> {
 }
 
 let positionSeq = 0;
-async function position(): Promise<string> {
+async function position(title = 'Digital Forensics Specialist'): Promise<string> {
   positionSeq += 1;
   const positionId = `API${run}-${positionSeq}`;
   const res = await app.inject({
@@ -121,7 +121,7 @@ async function position(): Promise<string> {
     payload: {
       positionId,
       reference: `VN-${positionId}`,
-      title: 'Digital Forensics Specialist',
+      title,
       description: 'Digital forensics for member countries.',
       dutyStation: 'BUE',
       contractType: 'fixed_term',
@@ -455,6 +455,54 @@ describe('a candidate and a recruiter through the API', () => {
     const empty = await note(tokens.recruiter, '   ');
     expect(empty.statusCode).toBe(400);
     expect(empty.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('body.notes');
+  });
+
+  it("exports the board's list as CSV for HR, by filter, without names, and no cell runs as a formula", async () => {
+    const positionId = await position('=HYPERLINK("http://evil.example","Analyst, senior")');
+    const first = await candidate('Amara Okafor');
+    const second = await candidate('Bruno Costa');
+    await apply(first, positionId);
+    await apply(second, positionId);
+    const exported = () =>
+      app.inject({
+        method: 'GET',
+        url: `/applications/export.csv?positionId=${positionId}&contractType=fixed_term`,
+        headers: auth(tokens.hr),
+      });
+    // The read side lists them a moment after they are sent.
+    const res = await eventually(exported, (r) => r.body.trim().split('\r\n').length === 3);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="applications-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    const [header, ...rows] = res.body.trim().split('\r\n');
+    expect(header).toBe(
+      'application,position,reference,title,contract_type,duty_station,stage,submitted_at,in_stage_since,days_in_stage,next_deadline,service_level',
+    );
+    for (const who of [first, second]) {
+      const row = rows.find((r) => r.startsWith(`application/${positionId}/${who.id},`));
+      expect(row, who.id).toBeDefined();
+      // The title as text (quoted, its quotes doubled, a leading apostrophe): never a formula.
+      expect(row).toContain(
+        `,"'=HYPERLINK(""http://evil.example"",""Analyst, senior"")",fixed_term,BUE,submitted,`,
+      );
+      expect(row).toMatch(/,0,\d{4}-\d{2}-\d{2}T[^,]+,ok$/);
+    }
+    expect(res.body).not.toContain('Amara');
+    expect(res.body).not.toContain(first.email);
+    // Another contract type: none of these. A candidate: not theirs to read.
+    const other = await app.inject({
+      method: 'GET',
+      url: `/applications/export.csv?positionId=${positionId}&contractType=internship`,
+      headers: auth(tokens.hr),
+    });
+    expect(other.body.trim().split('\r\n')).toHaveLength(1);
+    const refused = await app.inject({
+      method: 'GET',
+      url: '/applications/export.csv',
+      headers: auth(first.token),
+    });
+    expect(refused.statusCode).toBe(403);
   });
 
   it('counts an application whose workflow is still starting as in progress', async () => {

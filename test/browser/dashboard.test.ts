@@ -100,6 +100,19 @@ describe('HR dashboard', () => {
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('0');
     await page.getByLabel('Duty station').selectOption('ABJ');
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('2');
+    // The list as HR takes it away: the board's filters, one row per application.
+    const [sheet] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download as CSV' }).click(),
+    ]);
+    expect(sheet.suggestedFilename()).toMatch(/^applications-\d{4}-\d{2}-\d{2}\.csv$/);
+    const rows = readFileSync(await sheet.path())
+      .toString()
+      .trim()
+      .split('\r\n');
+    expect(rows).toHaveLength(3);
+    for (const id of ids)
+      expect(rows.some((r) => r.startsWith(`application/${positionId}/${id},`))).toBe(true);
     // The deadlines coming due name who applied and for what, as the cards do, and follow the filters.
     await expect
       .poll(() => page.getByTestId('due').textContent(), { timeout: 15_000 })
