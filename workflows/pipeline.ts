@@ -149,7 +149,6 @@ export function refusal(state: ApplicationState, req: TransitionRequest, now: nu
     case 'reject':
     case 'withdraw':
     case 'position_closed':
-      return undefined;
     case 'add_note':
       return undefined;
     case 'extend_deadline': {
@@ -198,7 +197,8 @@ export function apply(
         b.moveTo('screened', command, notesDetail('shortlisted', command.notes));
         b.email('shortlisted', cand);
       } else {
-        b.finish('rejected', command, ...toldAndNoted(command, 'not shortlisted at screening'));
+        const { told, noted } = toldAndNoted(command, 'not shortlisted at screening');
+        b.finish('rejected', command, told, undefined, false, undefined, noted);
       }
       break;
     case 'schedule_interview':
@@ -262,7 +262,8 @@ export function apply(
         b.moveTo('written_exam', command, notesDetail('interview passed', command.notes));
         b.email('interview_passed', cand);
       } else {
-        b.finish('rejected', command, ...toldAndNoted(command, 'not successful at interview'));
+        const { told, noted } = toldAndNoted(command, 'not successful at interview');
+        b.finish('rejected', command, told, undefined, false, undefined, noted);
       }
       break;
     case 'schedule_exam': {
@@ -575,16 +576,16 @@ const notesDetail = (what: string, notes: string): string => (notes ? `${what}: 
 
 /**
  * A rejection at screening or interview: what the candidate is told, and what the timeline keeps
- * for staff (the finish() arguments after the command). With a `reason` the notes stay on the
- * timeline only; without one (older requests) the notes were what the candidate was told.
+ * for staff. With a `reason` the notes stay on the timeline only; without one (older requests)
+ * the notes were what the candidate was told.
  */
 function toldAndNoted(
   command: { notes: string; reason?: string | undefined },
   plain: string,
-): [reason: string, deadline: undefined, publish: false, template: undefined, staffDetail: string] {
-  const told = command.reason === undefined ? command.notes || plain : command.reason || plain;
-  const detail = command.reason === undefined ? told : notesDetail(told, command.notes);
-  return [told, undefined, false, undefined, detail];
+): { told: string; noted: string } {
+  if (command.reason === undefined) return { told: command.notes || plain, noted: command.notes || plain };
+  const told = command.reason || plain;
+  return { told, noted: notesDetail(told, command.notes) };
 }
 
 function deadlineText(kind: DeadlineKind): string {
