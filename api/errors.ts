@@ -1,4 +1,10 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { errors as natsErrors } from '@nats-io/transport-node';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -19,6 +25,27 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** gRPC's UNAVAILABLE: the Temporal server does not answer (down, restarting, unreachable). */
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * A server the API depends on does not answer: Temporal (the client gave up retrying) or NATS (a
+ * request timed out, or the connection is closed while it reconnects). Nothing was decided: the
+ * same request can be sent again.
+ */
+export function serverUnavailable(err: unknown): 'temporal' | 'nats' | undefined {
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  if (isGrpcServiceError(grpc) && Number(grpc.code) === GRPC_UNAVAILABLE) return 'temporal';
+  if (
+    err instanceof natsErrors.TimeoutError ||
+    err instanceof natsErrors.ClosedConnectionError ||
+    err instanceof natsErrors.ConnectionError ||
+    (err instanceof Error && err.cause instanceof natsErrors.TimeoutError)
+  )
+    return 'nats';
+  return undefined;
 }
 
 export interface ErrorBody {
@@ -70,6 +97,16 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     return send(404, { error: 'no such candidate, or their data has been erased' });
   const status = (err as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) return send(status, { error: err.message });
+  const down = serverUnavailable(err);
+  if (down) {
+    // An operator sees it in the log and in GET /ready; the caller is told to come back.
+    req.log.warn({ server: down, err: { name: err.name, message: err.message } }, 'server unavailable');
+    void reply.header('retry-after', '5');
+    return send(503, {
+      error: `the ${down === 'temporal' ? 'workflow' : 'messaging'} server is not answering: send the same request again in a few seconds`,
+      requestId: req.id,
+    });
+  }
   // Log the failure, never the request body: it may hold personal data.
   req.log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'request failed');
   send(500, { error: 'internal error', requestId: req.id });

@@ -9,7 +9,7 @@ import fastifyRateLimit, {
   type FastifyRateLimitStoreCtor,
 } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
@@ -294,8 +294,9 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     '/positions/:positionId',
     { config: { access: 'public' }, schema: { params: z.object({ positionId: Id }) } },
     async (req) => {
-      const view = await getPosition(deps.client, req.params.positionId).catch(() => {
-        throw new HttpError(404, 'no such position');
+      const view = await getPosition(deps.client, req.params.positionId).catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'no such position');
+        throw err;
       });
       return { ...view.position, status: view.status };
     },
@@ -730,8 +731,11 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   const ownApplication = async (req: FastifyRequest, applicationId: string) => {
     const p = who(req);
     const handle = deps.client.workflow.getHandle(applicationId);
-    const view = await getApplication(handle).catch(() => {
-      throw new HttpError(404, 'no such application');
+    const view = await getApplication(handle).catch((err: unknown) => {
+      // Only "no such workflow" is "no such application": a server that does not answer is not
+      // an answer (the error handler says so, 503), nor is any other failure.
+      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'no such application');
+      throw err;
     });
     // Another candidate's application does not exist, as far as a candidate can tell.
     if (p.role === 'candidate' && view.candidateId !== p.subject)

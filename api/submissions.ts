@@ -3,7 +3,7 @@
  * anything is created; then the application workflow starts (and acknowledges by email).
  */
 import type { KV } from '@nats-io/kv';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { applicationWorkflowId } from '../schemas/application.js';
 import type { Candidate } from '../schemas/candidate.js';
@@ -70,7 +70,11 @@ export async function submitApplication(
   if (!candidate.confirmed) {
     return refuse(422, [{ field: 'candidateId', message: 'confirm your email address before applying' }]);
   }
-  const view = await getPosition(deps.client, req.positionId).catch(() => undefined);
+  // Not found is "no such position"; a Temporal server that does not answer is not (503).
+  const view = await getPosition(deps.client, req.positionId).catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  });
   if (!view) return refuse(404, [{ field: 'positionId', message: 'no such position' }]);
   const position = view.position;
 

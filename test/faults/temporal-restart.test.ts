@@ -4,6 +4,7 @@
  * reconnects, and every pending timer fires, once.
  */
 import { readiness } from '../../api/readiness.js';
+import { buildApp } from '../../api/server.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,39 @@ describe('Temporal server restart', () => {
     await new Promise((r) => setTimeout(r, 2000));
     // An API on this server says it is not ready while it is gone, and which server is missing.
     expect(await readiness(stack, 500)).toEqual({ ready: false, temporal: 'down', nats: 'up' });
+    // A request that needs it is told to come back (503, Retry-After), not that the API failed.
+    const { app } = await buildApp(stack.api);
+    try {
+      const staff = await stack.api.tokens.issue('recruiter', 'rec-1');
+      const candidate = await stack.api.tokens.issue('candidate', `restart-${process.pid}-1`);
+      const asked = Date.now();
+      // A recruiter opening an application; a candidate applying (the position is read first).
+      const [opened, applied] = await Promise.all([
+        app.inject({
+          method: 'GET',
+          url: `/applications/${handles[0]!.workflowId.split('/')[1]!}/restart-${process.pid}-0`,
+          headers: { authorization: `Bearer ${staff}` },
+        }),
+        app.inject({
+          method: 'POST',
+          url: '/applications',
+          headers: {
+            authorization: `Bearer ${candidate}`,
+            'idempotency-key': `restart-apply-${process.pid}`,
+          },
+          payload: { positionId: 'P-WHILE-DOWN' },
+        }),
+      ]);
+      console.info(`503 after ${Date.now() - asked} ms with the Temporal server down`);
+      // Before, both said the thing did not exist: "no such application", "no such position".
+      for (const res of [opened, applied]) {
+        expect(res.statusCode, res.body).toBe(503);
+        expect(res.headers['retry-after']).toBe('5');
+        expect(res.json<{ error: string }>().error).toMatch(/workflow server is not answering/);
+      }
+    } finally {
+      await app.close();
+    }
     await startServer();
     await eventually(
       () => readiness(stack, 500),

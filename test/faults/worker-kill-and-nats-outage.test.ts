@@ -27,6 +27,8 @@ import { directory } from '../../activities/directory.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
 import { connectNats, type NatsResources } from '../../activities/nats.js';
 import { startReadSide } from '../../readside/projector.js';
+import { buildDeps } from '../../api/deps.js';
+import { buildApp } from '../../api/server.js';
 import { ConfigSchema } from '../../schemas/config.js';
 import { EVENT_STREAM, type DomainEvent } from '../../schemas/events.js';
 import { freePort, startNatsServer, type ServerHandle } from '../../scripts/servers.js';
@@ -289,9 +291,30 @@ describe('faults', () => {
       (status) => status === 'submitted',
       30_000,
     );
+    const config = ConfigSchema.parse({ DATA_DIR: dir, MASTER_KEY: inject('masterKey') });
+    const { app } = await buildApp({
+      ...buildDeps(config, nats, client),
+      projections: readSide.projections,
+      index: readSide.index,
+    });
+    const staff = await app.inject({ method: 'GET', url: '/figures' });
+    expect(staff.statusCode).toBe(401);
+    const token = await buildDeps(config, nats, client).tokens.issue('hr', 'hr-outage');
     await natsServer.stop();
     // An API on this NATS says it is not ready, and which server is missing.
     expect(await readiness({ client, nats }, 500)).toEqual({ ready: false, temporal: 'up', nats: 'down' });
+    // A request that needs NATS (here its token, kept there) is told to come back, not that it failed.
+    const asked = Date.now();
+    const down = await app.inject({
+      method: 'GET',
+      url: '/figures',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    console.info(`${down.statusCode} after ${Date.now() - asked} ms with NATS down`);
+    expect(down.statusCode, down.body).toBe(503);
+    expect(down.headers['retry-after']).toBe('5');
+    expect(down.json<{ error: string }>().error).toMatch(/messaging server is not answering/);
+    await app.close();
     // The recruiter's transition is answered while NATS is down: the workflow does not stall on it.
     const view = await transition(handle, recruiter({ type: 'screen', decision: 'shortlist' }));
     expect(view.status).toBe('screened');
