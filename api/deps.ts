@@ -1,4 +1,9 @@
-import type { Client } from '@temporalio/client';
+import {
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type Client,
+} from '@temporalio/client';
 import { join } from 'node:path';
 import { directory } from '../activities/directory.js';
 import { kvExamSeats } from '../activities/exam-booking.js';
@@ -52,4 +57,16 @@ export function buildDeps(config: Config, nats: NatsResources, client: Client): 
       from: config.MAIL_FROM,
     }),
   };
+}
+
+/**
+ * The API's connection to Temporal. A person is waiting on each call: when the server does not
+ * answer, the SDK's default retries (ten attempts, backing off to 5 s, about 20 s in all) held the
+ * request that long before its 503; five attempts (about 2 s) ride out a blip, then the caller is
+ * told to come back (Retry-After). The worker keeps the SDK's defaults: nobody waits on it.
+ */
+export const API_TEMPORAL_RETRY = defaultGrpcRetryOptions({ maxAttempts: 5 });
+
+export function apiTemporalConnection(address: string): Promise<Connection> {
+  return Connection.connect({ address, interceptors: [makeGrpcRetryInterceptor(API_TEMPORAL_RETRY)] });
 }

@@ -1,17 +1,17 @@
 // The API process: `npm run api`, or started by `npm start`.
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { connectNats } from '../activities/nats.js';
 import { loadConfig } from '../schemas/config.js';
 import { loadMasterKey } from '../stores/master-key.js';
 import { encryptionCodec } from '../stores/payload-codec.js';
-import { buildDeps } from './deps.js';
+import { apiTemporalConnection, buildDeps } from './deps.js';
 import { buildApp } from './server.js';
 import { startReadSide, type ReadSide } from '../readside/projector.js';
 import { createApiMetrics, serveMetrics } from './metrics.js';
 
 const config = loadConfig();
 const nats = await connectNats(config.NATS_URL, 'hiring-api');
-const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await apiTemporalConnection(config.TEMPORAL_ADDRESS);
 const client = new Client({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,

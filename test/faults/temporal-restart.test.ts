@@ -5,6 +5,8 @@
  */
 import { readiness } from '../../api/readiness.js';
 import { buildApp } from '../../api/server.js';
+import { apiTemporalConnection } from '../../api/deps.js';
+import { Client } from '@temporalio/client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +75,8 @@ describe('Temporal server restart', () => {
       handles.push(handle);
     }
 
+    // The API process's connection, made while the server is up, as the API's was.
+    const apiConnection = await apiTemporalConnection(`127.0.0.1:${port}`);
     process.kill(-server.process.pid!, 'SIGKILL');
     await new Promise<void>((r) =>
       server.process.exitCode !== null ? r() : server.process.once('exit', () => r()),
@@ -80,8 +84,12 @@ describe('Temporal server restart', () => {
     await new Promise((r) => setTimeout(r, 2000));
     // An API on this server says it is not ready while it is gone, and which server is missing.
     expect(await readiness(stack, 500)).toEqual({ ready: false, temporal: 'down', nats: 'up' });
-    // A request that needs it is told to come back (503, Retry-After), not that the API failed.
-    const { app } = await buildApp(stack.api);
+    // A request that needs it is told to come back (503, Retry-After), not that the API failed:
+    // an API with its own connection, made as the API process makes it (fewer retries than the SDK's).
+    const { app } = await buildApp({
+      ...stack.api,
+      client: new Client({ connection: apiConnection, dataConverter: stack.client.options.dataConverter }),
+    });
     try {
       const staff = await stack.api.tokens.issue('recruiter', 'rec-1');
       const candidate = await stack.api.tokens.issue('candidate', `restart-${process.pid}-1`);
@@ -112,6 +120,7 @@ describe('Temporal server restart', () => {
       }
     } finally {
       await app.close();
+      await apiConnection.close();
     }
     await startServer();
     await eventually(
