@@ -670,7 +670,8 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
             a.status,
             a.submittedAt,
             a.stageSince,
-            Math.floor((now - Date.parse(a.stageSince)) / 86_400_000),
+            // A closed application is in no stage: its days since closing would read as waiting.
+            a.closedAt ? null : Math.floor((now - Date.parse(a.stageSince)) / 86_400_000),
             a.nextDeadline ?? null,
             a.sla ?? null,
           ];

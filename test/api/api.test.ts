@@ -490,6 +490,22 @@ describe('a candidate and a recruiter through the API', () => {
     }
     expect(res.body).not.toContain('Ngozi');
     expect(res.body).not.toContain(first.email);
+    // A closed application has no days in a stage (its days since closing are not a wait).
+    const withdrawn = await app.inject({
+      method: 'POST',
+      url: `/applications/${positionId}/${second.id}/transitions`,
+      headers: auth(second.token),
+      payload: { type: 'withdraw', reason: 'another post' },
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    const after = await eventually(
+      exported,
+      (r) => r.body.includes(`${second.id},`) && r.body.includes(',withdrawn,'),
+    );
+    const closedRow = after.body
+      .split('\r\n')
+      .find((r) => r.startsWith(`application/${positionId}/${second.id},`));
+    expect(closedRow).toMatch(/,withdrawn,[^,]+,[^,]+,,/);
     // Another contract type: none of these. A candidate: not theirs to read.
     const other = await app.inject({
       method: 'GET',
