@@ -976,6 +976,16 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
         .status(201)
         .send({ token: await deps.tokens.issue(req.body.role, req.body.subject, req.body.days) }),
   );
+  // Someone who leaves (or loses a laptop) is signed out everywhere at once: every token issued to
+  // the subject, staff or candidate, stops working in every process. Answers how many were revoked.
+  r.delete(
+    '/tokens/:subject',
+    {
+      config: { access: ['admin'] },
+      schema: { params: z.object({ subject: z.string().min(1).max(64) }) },
+    },
+    async (req) => ({ revoked: await deps.tokens.revokeSubject(req.params.subject) }),
+  );
   // Signing out: the token presented stops working, here and in every other process.
   r.delete('/session', { config: { access: ANYONE_SIGNED_IN } }, async (req, reply) => {
     await deps.tokens.revoke(bearer(req));

@@ -1048,6 +1048,26 @@ describe('the sign-up and code routes', () => {
 });
 
 describe('tokens', () => {
+  it('are all revoked at once by an admin for someone who leaves, in every process', async () => {
+    const departed = `departed-${run}`;
+    const laptop = await stack.api.tokens.issue('recruiter', departed);
+    const phone = await stack.api.tokens.issue('recruiter', departed, 7);
+    const figures = (token?: string) => app.inject({ method: 'GET', url: '/figures', headers: auth(token) });
+    expect((await figures(laptop)).statusCode).toBe(200);
+    const revoke = (token?: string) =>
+      app.inject({ method: 'DELETE', url: `/tokens/${departed}`, headers: auth(token) });
+    // Only an admin may.
+    expect((await revoke(tokens.recruiter)).statusCode).toBe(403);
+    const revoked = await revoke(tokens.admin);
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json()).toEqual({ revoked: 2 });
+    expect((await figures(laptop)).statusCode).toBe(401);
+    expect((await figures(phone)).statusCode).toBe(401);
+    // Another process, with its own store over the same bucket, agrees.
+    expect(await kvTokenStore(stack.nats.tokens).verify(laptop)).toBeUndefined();
+    expect((await figures(tokens.recruiter)).statusCode).toBe(200);
+  });
+
   it("hold for their lifetime: a candidate's 30 days, staff 90 unless an admin says otherwise", async () => {
     let now = Date.now();
     const store = kvTokenStore(stack.nats.tokens, () => new Date(now));
