@@ -20,11 +20,11 @@ import { call } from './api.js';
 import { cityOf, field, label, when } from './format.js';
 import { Message, Problems } from './ui.js';
 
-function StationSelect({ name, title }: { name: string; title: string }) {
+function StationSelect({ name, title, initial = 'LYO' }: { name: string; title: string; initial?: string }) {
   return (
     <label>
       {title}
-      <select name={name} aria-label={title} defaultValue="LYO">
+      <select name={name} aria-label={title} defaultValue={initial}>
         {DutyStationSchema.options.map((s) => (
           <option key={s} value={s}>
             {DUTY_STATIONS[s].city}
@@ -61,6 +61,18 @@ export function PositionsDesk() {
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const [managing, setManaging] = useState<string>();
+  // A vacancy to start the next one from (the same post again, at another station): its words,
+  // documents and questions; a new id, reference and closing time are the recruiter's to type.
+  const [like, setLike] = useState<Position>();
+  const startFrom = (p: PositionSummary) =>
+    call<Position>('GET', `/positions/${encodeURIComponent(p.positionId)}`)
+      .then((full) => {
+        setLike(full);
+        setDone(
+          `The form below starts from ${full.title} (${full.reference}): give it its own id, reference and closing time.`,
+        );
+      })
+      .catch(setError);
   const load = useCallback(() => {
     call<{ positions: PositionSummary[] }>('GET', '/positions?includeClosed=true')
       .then((r) => setPositions(r.positions))
@@ -103,6 +115,7 @@ export function PositionsDesk() {
     call<Position>('POST', '/positions', draft)
       .then((p) => {
         form.reset();
+        setLike(undefined);
         changed({ ...p, status: 'open' }, `${p.title} (${p.reference}) is published.`);
       })
       .catch(setError);
@@ -142,6 +155,13 @@ export function PositionsDesk() {
               <td data-testid="position-status">{p.status}</td>
               <td>{when(p.deadline, p.dutyStation)}</td>
               <td>
+                <button
+                  type="button"
+                  aria-label={`Publish one like ${p.positionId}`}
+                  onClick={() => void startFrom(p)}
+                >
+                  Publish one like it
+                </button>{' '}
                 {(p.status === 'open' || p.status === 'closed') &&
                   (managing === p.positionId ? (
                     <ManagePosition position={p} onChange={change} onDone={() => setManaging(undefined)} />
@@ -156,28 +176,53 @@ export function PositionsDesk() {
         </tbody>
       </table>
 
-      <form className="profile panel" onSubmit={publish}>
+      <form className="profile panel" onSubmit={publish} key={like?.positionId ?? 'new'}>
         <h3>Publish a vacancy</h3>
         <label>
           Position id{' '}
-          <input name="positionId" aria-label="Position id" required pattern="[A-Za-z0-9_\-]{1,40}" />
+          <input
+            id="new-position-id"
+            // Started from another vacancy: the cursor waits where the new one's own words begin.
+            autoFocus={like !== undefined}
+            name="positionId"
+            aria-label="Position id"
+            required
+            pattern="[A-Za-z0-9_\-]{1,40}"
+          />
         </label>
         <label>
           Reference <input name="reference" aria-label="Reference" required maxLength={64} />
         </label>
         <label>
-          Title <input name="title" aria-label="Title" required maxLength={300} />
+          Title <input name="title" aria-label="Title" required maxLength={300} defaultValue={like?.title} />
         </label>
         <label>
-          Description <textarea name="description" aria-label="Description" rows={5} required />
+          Description{' '}
+          <textarea
+            name="description"
+            aria-label="Description"
+            rows={5}
+            required
+            defaultValue={like?.description}
+          />
         </label>
         <label>
-          Requirements, one a line <textarea name="requirements" aria-label="Requirements" rows={3} />
+          Requirements, one a line{' '}
+          <textarea
+            name="requirements"
+            aria-label="Requirements"
+            rows={3}
+            defaultValue={like?.requirements.join('\n')}
+          />
         </label>
-        <StationSelect name="dutyStation" title="Duty station" />
+        <StationSelect name="dutyStation" title="Duty station" initial={like?.dutyStation} />
         <label>
           Contract type
-          <select name="contractType" aria-label="Contract type" defaultValue="fixed_term">
+          <select
+            name="contractType"
+            aria-label="Contract type"
+            defaultValue={like?.contractType ?? 'fixed_term'}
+          >
             {ContractTypeSchema.options.map((c) => (
               <option key={c} value={c}>
                 {label(c)}
@@ -193,14 +238,26 @@ export function PositionsDesk() {
           <legend>Documents to send</legend>
           {DocumentKindSchema.options.map((k) => (
             <label key={k} className="inline">
-              <input type="checkbox" name="requiredDocuments" value={k} defaultChecked={k === 'cv'} />{' '}
+              <input
+                type="checkbox"
+                name="requiredDocuments"
+                value={k}
+                defaultChecked={like ? like.requiredDocuments.includes(k) : k === 'cv'}
+              />{' '}
               {label(k)}
             </label>
           ))}
         </fieldset>
         <label>
           Questions, one a line (end a line with "(optional)" to make it optional)
-          <textarea name="questions" aria-label="Questions" rows={3} />
+          <textarea
+            name="questions"
+            aria-label="Questions"
+            rows={3}
+            defaultValue={like?.questions
+              .map((q) => (q.required ? q.text : `${q.text} (optional)`))
+              .join('\n')}
+          />
         </label>
         <button type="submit">Publish</button>
       </form>

@@ -194,13 +194,13 @@ describe('HR dashboard', () => {
     await page.getByLabel('Contract type').selectOption('fixed_term');
     await page.getByLabel('Closes at').fill('2020-01-31T23:59');
     await page.getByLabel('Questions').fill('Which cases have you led?\nAnything else? (optional)');
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').locator('[data-field="deadlineLocal"]').count()).toBe(1);
     expect(
       (await fetch(`${base}/positions/${deskId}`, { headers: { authorization: `Bearer ${token}` } })).status,
     ).toBe(404);
     await page.getByLabel('Closes at').fill(inDays(20, '17:00'));
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('is published');
     const position = async () =>
       (await (await fetch(`${base}/positions/${deskId}`)).json()) as {
@@ -222,6 +222,30 @@ describe('HR dashboard', () => {
     });
     const row = page.locator(`[data-testid="positions"] tr[data-position="${deskId}"]`);
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+
+    // The same post at another station: the form starts from this one; id, reference and date are new.
+    await page.getByRole('button', { name: `Publish one like ${deskId}` }).click();
+    await expect.poll(() => page.getByLabel('Title').inputValue()).toBe('Financial crime analyst');
+    expect(await page.getByLabel('Questions').inputValue()).toBe(
+      'Which cases have you led?\nAnything else? (optional)',
+    );
+    expect(await page.getByLabel('Position id').inputValue()).toBe('');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-position-id');
+    await page.getByLabel('Position id').fill(`${deskId}S`);
+    await page.getByLabel('Reference').fill(`VN-${deskId}S`);
+    await page.getByLabel('Duty station').selectOption('SIN');
+    await page.getByLabel('Closes at').fill(inDays(25, '17:00'));
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain(`(VN-${deskId}S) is published`);
+    expect(await (await fetch(`${base}/positions/${deskId}S`)).json()).toMatchObject({
+      title: 'Financial crime analyst',
+      dutyStation: 'SIN',
+      requirements: ['Five years of financial investigation', 'Spanish and English'],
+      questions: [
+        { id: 'q1', text: 'Which cases have you led?', required: true },
+        { id: 'q2', text: 'Anything else?', required: false },
+      ],
+    });
 
     // Extending: the new closing time, in the duty station's time.
     await row.getByRole('button', { name: `Manage ${deskId}` }).click();
