@@ -52,6 +52,25 @@ function applicationPath(id: string): string {
   return `/applications/${encodeURIComponent(m[1]!)}/${encodeURIComponent(m[2]!)}`;
 }
 
+/** What a recruiter writes with a decision: notes for staff, a reason for a rejected candidate. */
+const SAID: Options = { notes: { type: 'string' }, reason: { type: 'string' } };
+
+/**
+ * A decision that may reject: exactly one of its two flags, and --reason (what a rejected candidate
+ * is told) only with the rejecting one; --notes stay with staff either way.
+ */
+function decision(
+  v: Values,
+  onward: string,
+  rejecting: string,
+): { goesOn: boolean; notes: string; reason: string } {
+  if (Boolean(v[onward]) === Boolean(v[rejecting]))
+    throw new CliError(`give exactly one of --${onward} or --${rejecting}`);
+  if (v[onward] && opt(v, 'reason') !== undefined)
+    throw new CliError(`--reason is what a rejected candidate is told: use --notes with --${onward}`);
+  return { goesOn: Boolean(v[onward]), notes: opt(v, 'notes') ?? '', reason: opt(v, 'reason') ?? '' };
+}
+
 function transitionCommand(
   summary: string,
   usage: string,
@@ -195,23 +214,10 @@ const COMMANDS: Record<string, Command> = {
   screen: transitionCommand(
     'shortlist or reject at screening (--notes stay with staff; --reason is sent to a rejected candidate)',
     'screen --shortlist|--reject [--reason R] [--notes N]',
-    {
-      shortlist: { type: 'boolean' },
-      reject: { type: 'boolean' },
-      notes: { type: 'string' },
-      reason: { type: 'string' },
-    },
+    { shortlist: { type: 'boolean' }, reject: { type: 'boolean' }, ...SAID },
     (v) => {
-      if (Boolean(v.shortlist) === Boolean(v.reject))
-        throw new CliError('give exactly one of --shortlist or --reject');
-      if (v.shortlist && opt(v, 'reason') !== undefined)
-        throw new CliError('--reason is what a rejected candidate is told: use --notes with --shortlist');
-      return {
-        type: 'screen',
-        decision: v.shortlist ? 'shortlist' : 'reject',
-        notes: opt(v, 'notes') ?? '',
-        reason: opt(v, 'reason') ?? '',
-      };
+      const { goesOn, notes, reason } = decision(v, 'shortlist', 'reject');
+      return { type: 'screen', decision: goesOn ? 'shortlist' : 'reject', notes, reason };
     },
   ),
   'schedule-interview': transitionCommand(
@@ -251,22 +257,10 @@ const COMMANDS: Record<string, Command> = {
   'record-interview': transitionCommand(
     'record the interview outcome (--notes stay with staff; --reason is sent to a rejected candidate)',
     'record-interview --pass|--fail [--reason R] [--notes N]',
-    {
-      pass: { type: 'boolean' },
-      fail: { type: 'boolean' },
-      notes: { type: 'string' },
-      reason: { type: 'string' },
-    },
+    { pass: { type: 'boolean' }, fail: { type: 'boolean' }, ...SAID },
     (v) => {
-      if (Boolean(v.pass) === Boolean(v.fail)) throw new CliError('give exactly one of --pass or --fail');
-      if (v.pass && opt(v, 'reason') !== undefined)
-        throw new CliError('--reason is what a rejected candidate is told: use --notes with --pass');
-      return {
-        type: 'record_interview',
-        outcome: v.pass ? 'pass' : 'fail',
-        notes: opt(v, 'notes') ?? '',
-        reason: opt(v, 'reason') ?? '',
-      };
+      const { goesOn, notes, reason } = decision(v, 'pass', 'fail');
+      return { type: 'record_interview', outcome: goesOn ? 'pass' : 'fail', notes, reason };
     },
   ),
   'schedule-exam': transitionCommand(
