@@ -27,8 +27,11 @@ export class HttpError extends Error {
   }
 }
 
-/** gRPC's UNAVAILABLE: the Temporal server does not answer (down, restarting, unreachable). */
-const GRPC_UNAVAILABLE = 14;
+/**
+ * gRPC's UNAVAILABLE (the Temporal server does not answer: down, restarting, unreachable) and
+ * RESOURCE_EXHAUSTED (it answers that it is too busy, rate-limited): both pass with time.
+ */
+const GRPC_COME_BACK: ReadonlySet<number> = new Set([14, 8]);
 
 /**
  * A server the API depends on does not answer: Temporal (the client gave up retrying) or NATS (a
@@ -37,7 +40,7 @@ const GRPC_UNAVAILABLE = 14;
  */
 export function serverUnavailable(err: unknown): 'temporal' | 'nats' | undefined {
   const grpc = err instanceof ServiceError ? err.cause : err;
-  if (isGrpcServiceError(grpc) && Number(grpc.code) === GRPC_UNAVAILABLE) return 'temporal';
+  if (isGrpcServiceError(grpc) && GRPC_COME_BACK.has(Number(grpc.code))) return 'temporal';
   if (
     err instanceof natsErrors.TimeoutError ||
     err instanceof natsErrors.ClosedConnectionError ||
