@@ -194,6 +194,28 @@ const COMMANDS: Record<string, Command> = {
       return { items };
     },
   },
+  'applications export': {
+    summary:
+      'the applications as CSV for a spreadsheet, filtered as on the board (ids, position, stage, dates; no names)',
+    usage:
+      'applications export [--stage submitted] [--position P-1] [--station LYO] [--contract fixed_term] > applications.csv',
+    options: {
+      stage: { type: 'string' },
+      position: { type: 'string' },
+      station: { type: 'string' },
+      contract: { type: 'string' },
+    },
+    async run(ctx, v) {
+      const q = new URLSearchParams();
+      if (opt(v, 'stage')) q.set('stage', opt(v, 'stage')!);
+      if (opt(v, 'position')) q.set('positionId', opt(v, 'position')!);
+      if (opt(v, 'station')) q.set('dutyStation', opt(v, 'station')!);
+      if (opt(v, 'contract')) q.set('contractType', opt(v, 'contract')!);
+      const csv = await ctx.call<string>('GET', `/applications/export.csv?${q.toString()}`);
+      if (!ctx.json) ctx.out(csv.replace(/\r\n$/, ''));
+      return { csv };
+    },
+  },
   'applications show': {
     summary: 'one application with its timeline',
     usage: 'applications show <applicationId>',
@@ -530,6 +552,8 @@ export async function main(
           `${res.status} ${parsedBody.data?.error ?? res.statusText}${problems ? ` (${problems})` : ''}`,
         );
       }
+      // A spreadsheet export is text; everything else the API answers is JSON.
+      if (res.headers.get('content-type')?.startsWith('text/csv')) return text as T;
       return JSON.parse(text) as T;
     },
   };

@@ -75,6 +75,12 @@ describe('hiring CLI', () => {
       (r) => r.items.length === 4,
     );
     expect(json.items).toHaveLength(4);
+    // The same list for a spreadsheet, to stdout: a header and one row per application.
+    const sheet = await hiring(['applications', 'export', '--position', positionId, '--stage', 'submitted']);
+    expect(sheet.code).toBe(0);
+    const rows = sheet.stdout.trimEnd().split('\r\n');
+    expect(rows[0]).toMatch(/^application,position,reference,title,/);
+    expect(rows.slice(1).filter((r) => r.startsWith(`application/${positionId}/`))).toHaveLength(4);
   });
 
   it('makes a transition, and says why one is refused in one line with a non-zero exit', async () => {
