@@ -166,10 +166,15 @@ describe('npm start', () => {
       headers: { authorization: `Bearer ${gone.token}` },
     });
     expect(closed.status).toBe(204);
-    const erasedLine = first
-      .output()
-      .split('\n')
-      .find((l) => l.startsWith('{') && l.includes('"msg":"candidate erased"'));
+    // The API's lines reach npm start's output through its pipe a moment after the answer.
+    const erasureLine = () =>
+      first
+        .output()
+        .split('\n')
+        .find((l) => l.startsWith('{') && l.includes('"msg":"candidate erased"'));
+    for (const until = Date.now() + 10_000; !erasureLine() && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 100));
+    const erasedLine = erasureLine();
     expect(erasedLine, 'the erasure logged as a JSON line').toBeDefined();
     expect(JSON.parse(erasedLine!)).toMatchObject({ candidateId: gone.candidateId, by: 'candidate' });
 
