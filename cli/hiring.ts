@@ -52,6 +52,18 @@ function applicationPath(id: string): string {
   return `/applications/${encodeURIComponent(m[1]!)}/${encodeURIComponent(m[2]!)}`;
 }
 
+/** The API's query parameters from the flags given: `{ flag: parameter }`; a flag not given (or empty) is left out. */
+function queryOf(v: Values, params: Record<string, string>): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const [flag, param] of Object.entries(params)) {
+    const value = opt(v, flag);
+    if (value) q.set(param, value);
+  }
+  return q;
+}
+/** The flags every application list takes, as the API names them. */
+const LIST_FILTERS = { stage: 'stage', position: 'positionId', station: 'dutyStation' };
+
 /** What a recruiter writes with a decision: notes for staff, a reason for a rejected candidate. */
 const SAID: Options = { notes: { type: 'string' }, reason: { type: 'string' } };
 
@@ -101,10 +113,7 @@ const COMMANDS: Record<string, Command> = {
       all: { type: 'boolean' },
     },
     async run(ctx, v) {
-      const q = new URLSearchParams();
-      if (opt(v, 'station')) q.set('dutyStation', opt(v, 'station')!);
-      if (opt(v, 'contract')) q.set('contractType', opt(v, 'contract')!);
-      if (opt(v, 'words')) q.set('words', opt(v, 'words')!);
+      const q = queryOf(v, { station: 'dutyStation', contract: 'contractType', words: 'words' });
       if (v.all) q.set('includeClosed', 'true');
       const r = await ctx.call<{ positions: PositionSummary[] }>('GET', `/positions?${q.toString()}`);
       if (!ctx.json) {
@@ -206,11 +215,7 @@ const COMMANDS: Record<string, Command> = {
       contract: { type: 'string' },
     },
     async run(ctx, v) {
-      const q = new URLSearchParams();
-      if (opt(v, 'stage')) q.set('stage', opt(v, 'stage')!);
-      if (opt(v, 'position')) q.set('positionId', opt(v, 'position')!);
-      if (opt(v, 'station')) q.set('dutyStation', opt(v, 'station')!);
-      if (opt(v, 'contract')) q.set('contractType', opt(v, 'contract')!);
+      const q = queryOf(v, { ...LIST_FILTERS, contract: 'contractType' });
       const csv = await ctx.call<string>('GET', `/applications/export.csv?${q.toString()}`);
       if (!ctx.json) ctx.out(csv.replace(/\r\n$/, ''));
       return { csv };
@@ -425,11 +430,7 @@ function positionChange(
 }
 
 async function listApplications(ctx: Ctx, v: Values, all = false): Promise<ApplicationSummary[]> {
-  const q = new URLSearchParams();
-  if (opt(v, 'stage')) q.set('stage', opt(v, 'stage')!);
-  if (opt(v, 'position')) q.set('positionId', opt(v, 'position')!);
-  if (opt(v, 'station')) q.set('dutyStation', opt(v, 'station')!);
-  if (opt(v, 'deadline-before')) q.set('deadlineBefore', opt(v, 'deadline-before')!);
+  const q = queryOf(v, { ...LIST_FILTERS, 'deadline-before': 'deadlineBefore' });
   q.set('limit', opt(v, 'limit') ?? '50');
   const items: ApplicationSummary[] = [];
   let cursor: string | null = null;
