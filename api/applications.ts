@@ -5,6 +5,7 @@
  */
 import {
   ServiceError,
+  WorkflowNotFoundError,
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   type Client,
@@ -97,4 +98,17 @@ function workflowTaskFailing(err: unknown): boolean {
 
 export function getApplication(handle: ApplicationHandle): Promise<ApplicationView> {
   return handle.query(getApplicationQuery);
+}
+
+/**
+ * A workflow's answer, or undefined when there is no such workflow. Any other failure is thrown:
+ * a Temporal server that does not answer is not "no such thing" (api/errors.ts answers it 503).
+ */
+export async function unlessNotFound<T>(pending: Promise<T>): Promise<T | undefined> {
+  try {
+    return await pending;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
 }

@@ -5,7 +5,7 @@
  * candidate's data key, so what was sealed with it can never be read again (crypto-shredding).
  */
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { applicationIdsOf, eraseUnlessInProgress } from '../activities/erasure.js';
 import type { NatsResources } from '../activities/nats.js';
 import { EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
@@ -13,7 +13,7 @@ import type { CandidateStore } from '../stores/candidates.js';
 import type { DocumentStore } from '../stores/documents.js';
 import type { TokenStore } from '../stores/tokens.js';
 import type { KeyStore } from '../stores/keys.js';
-import { getApplication } from './applications.js';
+import { getApplication, unlessNotFound } from './applications.js';
 import { HttpError } from './errors.js';
 import { readSubmission } from './submissions.js';
 import {
@@ -65,10 +65,7 @@ export async function exportCandidate(deps: PrivacyDeps, candidateId: string) {
     applications.push({
       applicationId,
       // null for an application whose workflow is starting in this very moment (applicationIdsOf).
-      state: await getApplication(deps.client.workflow.getHandle(applicationId)).catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError) return null;
-        throw err;
-      }),
+      state: (await unlessNotFound(getApplication(deps.client.workflow.getHandle(applicationId)))) ?? null,
       submission:
         (await readSubmission(
           { keys: deps.keys, submissions: deps.nats.submissions },

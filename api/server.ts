@@ -9,7 +9,7 @@ import fastifyRateLimit, {
   type FastifyRateLimitStoreCtor,
 } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
@@ -58,7 +58,7 @@ import type { KeyStore } from '../stores/keys.js';
 import type { ReferenceData } from '../stores/reference-data.js';
 import type { RequestCounter } from '../stores/rate-limits.js';
 import type { Principal, TokenStore } from '../stores/tokens.js';
-import { getApplication, transition } from './applications.js';
+import { getApplication, transition, unlessNotFound } from './applications.js';
 import { csv } from './csv.js';
 import { errorHandler, HttpError } from './errors.js';
 import type { ApiMetrics } from './metrics.js';
@@ -129,6 +129,14 @@ export interface RouteInfo {
 }
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
+
+/** What the application lists (the board, its export) filter by. */
+const ListFilter = z.object({
+  stage: ApplicationStatusSchema.optional(),
+  positionId: Id.optional(),
+  dutyStation: DutyStationSchema.optional(),
+  sla: SlaStatusSchema.optional(),
+});
 
 const TRANSITIONS_ROUTE = '/applications/:positionId/:candidateId/transitions';
 
@@ -294,10 +302,8 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     '/positions/:positionId',
     { config: { access: 'public' }, schema: { params: z.object({ positionId: Id }) } },
     async (req) => {
-      const view = await getPosition(deps.client, req.params.positionId).catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'no such position');
-        throw err;
-      });
+      const view = await unlessNotFound(getPosition(deps.client, req.params.positionId));
+      if (!view) throw new HttpError(404, 'no such position');
       return { ...view.position, status: view.status };
     },
   );
@@ -601,12 +607,8 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     {
       config: { access: ANYONE_SIGNED_IN },
       schema: {
-        querystring: z.object({
-          stage: ApplicationStatusSchema.optional(),
-          positionId: Id.optional(),
-          dutyStation: DutyStationSchema.optional(),
+        querystring: ListFilter.extend({
           deadlineBefore: z.iso.datetime({ offset: true }).optional(),
-          sla: SlaStatusSchema.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().regex(/^\d+$/).optional(),
         }),
@@ -631,13 +633,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     {
       config: { access: STAFF },
       schema: {
-        querystring: z.object({
-          stage: ApplicationStatusSchema.optional(),
-          positionId: Id.optional(),
-          dutyStation: DutyStationSchema.optional(),
-          contractType: ContractTypeSchema.optional(),
-          sla: SlaStatusSchema.optional(),
-        }),
+        querystring: ListFilter.extend({ contractType: ContractTypeSchema.optional() }),
       },
     },
     async (req, reply) => {
@@ -651,13 +647,8 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
         ).map((p) => [p.positionId, p]),
       );
       const now = Date.now();
-      const rows = deps.index
-        .list(filter, 0, deps.index.size + 1)
-        .items.filter((a) => !contractType || positions.has(a.positionId))
-        .flatMap((listed) => {
-          const a = deps.index.get(listed.applicationId);
-          return a ? [a] : [];
-        })
+      const rows = [...deps.index.matching(filter)]
+        .filter((a) => !contractType || positions.has(a.positionId))
         .map((a) => {
           const p = positions.get(a.positionId);
           return [
@@ -732,12 +723,8 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   const ownApplication = async (req: FastifyRequest, applicationId: string) => {
     const p = who(req);
     const handle = deps.client.workflow.getHandle(applicationId);
-    const view = await getApplication(handle).catch((err: unknown) => {
-      // Only "no such workflow" is "no such application": a server that does not answer is not
-      // an answer (the error handler says so, 503), nor is any other failure.
-      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'no such application');
-      throw err;
-    });
+    const view = await unlessNotFound(getApplication(handle));
+    if (!view) throw new HttpError(404, 'no such application');
     // Another candidate's application does not exist, as far as a candidate can tell.
     if (p.role === 'candidate' && view.candidateId !== p.subject)
       throw new HttpError(404, 'no such application');

@@ -3,7 +3,7 @@
  * anything is created; then the application workflow starts (and acknowledges by email).
  */
 import type { KV } from '@nats-io/kv';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { applicationWorkflowId } from '../schemas/application.js';
 import type { Candidate } from '../schemas/candidate.js';
@@ -12,7 +12,7 @@ import type { CandidateStore } from '../stores/candidates.js';
 import { open, seal } from '../stores/crypto.js';
 import type { KeyStore } from '../stores/keys.js';
 import type { ReferenceData } from '../stores/reference-data.js';
-import { startApplication } from './applications.js';
+import { startApplication, unlessNotFound } from './applications.js';
 import { eligibilityProblems, type FieldProblem } from './eligibility.js';
 import { getPosition } from './positions.js';
 import { listForCandidate } from '../stores/candidate-applications.js';
@@ -70,11 +70,7 @@ export async function submitApplication(
   if (!candidate.confirmed) {
     return refuse(422, [{ field: 'candidateId', message: 'confirm your email address before applying' }]);
   }
-  // Not found is "no such position"; a Temporal server that does not answer is not (503).
-  const view = await getPosition(deps.client, req.positionId).catch((err: unknown) => {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  });
+  const view = await unlessNotFound(getPosition(deps.client, req.positionId));
   if (!view) return refuse(404, [{ field: 'positionId', message: 'no such position' }]);
   const position = view.position;
 

@@ -103,9 +103,19 @@ export class ApplicationIndex {
     skip: number,
     limit: number,
   ): { items: ApplicationSummary[]; more: boolean } {
-    const before = filter.deadlineBefore ? Date.parse(filter.deadlineBefore) : undefined;
     const items: ApplicationSummary[] = [];
     let matched = 0;
+    for (const a of this.matching(filter)) {
+      if (matched++ < skip) continue;
+      if (items.length === limit) return { items, more: true };
+      items.push(summary(a));
+    }
+    return { items, more: false };
+  }
+
+  /** Every application the filter selects, in listing order, as the index keeps it (exports). */
+  *matching(filter: ApplicationFilter): Generator<IndexedApplication> {
+    const before = filter.deadlineBefore ? Date.parse(filter.deadlineBefore) : undefined;
     for (const key of this.order) {
       const a = this.byKey.get(key)!;
       if (filter.candidateId && a.candidateId !== filter.candidateId) continue;
@@ -116,11 +126,8 @@ export class ApplicationIndex {
       if (filter.running && isFinal(a.status)) continue;
       // An application with no running clock, or one not known yet, has no deadline to be due.
       if (before !== undefined && !(a.nextDeadline && Date.parse(a.nextDeadline) <= before)) continue;
-      if (matched++ < skip) continue;
-      if (items.length === limit) return { items, more: true };
-      items.push(summary(a));
+      yield a;
     }
-    return { items, more: false };
   }
 
   private put(key: string, a: IndexedApplication): void {
