@@ -136,7 +136,26 @@ const ListFilter = z.object({
   positionId: Id.optional(),
   dutyStation: DutyStationSchema.optional(),
   sla: SlaStatusSchema.optional(),
+  /** Staff: the applications a given recruiter is in charge of (HR looking at someone's load). */
+  recruiterId: Id.optional(),
+  /** Staff: the applications the caller is in charge of (a recruiter's own board). */
+  mine: z.stringbool().optional(),
 });
+
+/**
+ * The index's filter for a list request: a candidate sees their own applications only; "mine" is
+ * the caller's own recruiter id and wins over a recruiterId sent with it.
+ */
+function listFilter(
+  { mine, ...q }: z.infer<typeof ListFilter>,
+  p: Principal,
+): Omit<z.infer<typeof ListFilter>, 'mine'> & { candidateId?: string } {
+  if (p.role === 'candidate') {
+    const { recruiterId: _, ...own } = q;
+    return { ...own, candidateId: p.subject };
+  }
+  return mine ? { ...q, recruiterId: p.subject } : q;
+}
 
 const TRANSITIONS_ROUTE = '/applications/:positionId/:candidateId/transitions';
 
@@ -615,13 +634,11 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       },
     },
     (req) => {
-      const q = req.query;
-      const p = who(req);
-      // A candidate sees their own applications only.
-      const filter = { ...q, ...(p.role === 'candidate' ? { candidateId: p.subject } : {}) };
-      const skip = Number(q.cursor ?? 0);
+      const { deadlineBefore, limit, cursor, ...q } = req.query;
+      const filter = { ...listFilter(q, who(req)), deadlineBefore };
+      const skip = Number(cursor ?? 0);
       // From the read side's index: no request leaves the process, whatever the load on Temporal.
-      const { items, more } = deps.index.list(filter, skip, q.limit);
+      const { items, more } = deps.index.list(filter, skip, limit);
       return { source: 'read-side' as const, items, nextCursor: more ? String(skip + items.length) : null };
     },
   );
@@ -637,7 +654,8 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
       },
     },
     async (req, reply) => {
-      const { contractType, ...filter } = req.query;
+      const { contractType, ...q } = req.query;
+      const filter = listFilter(q, who(req));
       const positions = new Map(
         (
           await searchPositions(deps.client, {

@@ -61,8 +61,25 @@ function queryOf(v: Values, params: Record<string, string>): URLSearchParams {
   }
   return q;
 }
-/** The flags every application list takes, as the API names them. */
-const LIST_FILTERS = { stage: 'stage', position: 'positionId', station: 'dutyStation' };
+/** The flags every application list takes, and the API's parameters for them. */
+const LIST_OPTIONS: Options = {
+  stage: { type: 'string' },
+  position: { type: 'string' },
+  station: { type: 'string' },
+  recruiter: { type: 'string' },
+  mine: { type: 'boolean' },
+};
+function listQuery(v: Values, more: Record<string, string>): URLSearchParams {
+  const q = queryOf(v, {
+    stage: 'stage',
+    position: 'positionId',
+    station: 'dutyStation',
+    recruiter: 'recruiterId',
+    ...more,
+  });
+  if (v.mine) q.set('mine', 'true');
+  return q;
+}
 
 /** What a recruiter writes with a decision: notes for staff, a reason for a rejected candidate. */
 const SAID: Options = { notes: { type: 'string' }, reason: { type: 'string' } };
@@ -185,11 +202,9 @@ const COMMANDS: Record<string, Command> = {
   'applications list': {
     summary: 'list applications, filtered',
     usage:
-      'applications list [--stage submitted] [--position P-1] [--station LYO] [--deadline-before ISO] [--limit 50]',
+      'applications list [--stage submitted] [--position P-1] [--station LYO] [--mine | --recruiter ID] [--deadline-before ISO] [--limit 50]',
     options: {
-      stage: { type: 'string' },
-      position: { type: 'string' },
-      station: { type: 'string' },
+      ...LIST_OPTIONS,
       'deadline-before': { type: 'string' },
       limit: { type: 'string' },
     },
@@ -207,15 +222,10 @@ const COMMANDS: Record<string, Command> = {
     summary:
       'the applications as CSV for a spreadsheet, filtered as on the board (ids, position, stage, dates; no names)',
     usage:
-      'applications export [--stage submitted] [--position P-1] [--station LYO] [--contract fixed_term] > applications.csv',
-    options: {
-      stage: { type: 'string' },
-      position: { type: 'string' },
-      station: { type: 'string' },
-      contract: { type: 'string' },
-    },
+      'applications export [--stage submitted] [--position P-1] [--station LYO] [--mine | --recruiter ID] [--contract fixed_term] > applications.csv',
+    options: { ...LIST_OPTIONS, contract: { type: 'string' } },
     async run(ctx, v) {
-      const q = queryOf(v, { ...LIST_FILTERS, contract: 'contractType' });
+      const q = listQuery(v, { contract: 'contractType' });
       const csv = await ctx.call<string>('GET', `/applications/export.csv?${q.toString()}`);
       if (!ctx.json) ctx.out(csv.replace(/\r\n$/, ''));
       return { csv };
@@ -430,7 +440,7 @@ function positionChange(
 }
 
 async function listApplications(ctx: Ctx, v: Values, all = false): Promise<ApplicationSummary[]> {
-  const q = queryOf(v, { ...LIST_FILTERS, 'deadline-before': 'deadlineBefore' });
+  const q = listQuery(v, { 'deadline-before': 'deadlineBefore' });
   q.set('limit', opt(v, 'limit') ?? '50');
   const items: ApplicationSummary[] = [];
   let cursor: string | null = null;

@@ -15,6 +15,8 @@ export interface ApplicationFilter extends VisibilityFilter {
   /** An instant: applications whose next deadline falls at or before it. */
   deadlineBefore?: string;
   sla?: SlaStatus;
+  /** The recruiter in charge (a recruiter's own board). */
+  recruiterId?: string;
 }
 
 /** What the index keeps of a record: everything but the timeline, which lists never show. */
@@ -123,6 +125,7 @@ export class ApplicationIndex {
       if (filter.stage && a.status !== filter.stage) continue;
       if (filter.dutyStation && a.dutyStation !== filter.dutyStation) continue;
       if (filter.sla && (a.sla ?? 'ok') !== filter.sla) continue;
+      if (filter.recruiterId && a.recruiterId !== filter.recruiterId) continue;
       if (filter.running && isFinal(a.status)) continue;
       // An application with no running clock, or one not known yet, has no deadline to be due.
       if (before !== undefined && !(a.nextDeadline && Date.parse(a.nextDeadline) <= before)) continue;

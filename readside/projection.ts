@@ -33,6 +33,8 @@ export const ApplicationRecordSchema = z.object({
    */
   nextDeadline: z.string().nullable().optional(),
   sla: SlaStatusSchema.optional(),
+  /** The recruiter in charge, from the latest event that named one (December 2026 on). */
+  recruiterId: z.string().optional(),
   /** Time spent in each stage that has been left, in milliseconds. */
   timeInStageMs: z.partialRecord(ApplicationStatusSchema, z.number()),
   timeline: z.array(
@@ -93,6 +95,7 @@ export function applyApplicationEvent(
   };
   if (event.nextDeadline !== undefined) next.nextDeadline = event.nextDeadline;
   if (event.sla !== undefined) next.sla = event.sla;
+  if (event.recruiterId !== undefined) next.recruiterId = event.recruiterId;
   if (event.status !== base.status) {
     const spent = Date.parse(event.occurredAt) - Date.parse(base.stageSince);
     next.timeInStageMs[base.status] = (next.timeInStageMs[base.status] ?? 0) + Math.max(0, spent);

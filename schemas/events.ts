@@ -34,6 +34,11 @@ const app = {
    */
   nextDeadline: z.iso.datetime({ offset: true }).nullable().optional(),
   sla: SlaStatusSchema.optional(),
+  /**
+   * The recruiter in charge of the application (the position's), so a recruiter's board can list
+   * their own. Since December 2026; events published before carry none.
+   */
+  recruiterId: z.string().optional(),
 };
 const pos = { ...base, positionId: z.string(), dutyStation: DutyStationSchema };
 

@@ -768,12 +768,14 @@ class Builder {
 
   /**
    * Every event of the step carries where the application is listed after it (stage, next deadline,
-   * service level), so the read side can list and filter applications from the events alone.
+   * service level) and whose it is, so the read side can list and filter applications from the
+   * events alone. An activity's input: histories recorded before these fields replay unchanged.
    */
   done(): Outcome {
     const { nextDeadline, sla } = listing(this.state);
+    const { recruiterId } = this.state;
     const effects = this.effects.map((e) =>
-      e.kind === 'event' ? { ...e, event: { ...e.event, nextDeadline, sla } } : e,
+      e.kind === 'event' ? { ...e, event: { ...e.event, nextDeadline, sla, recruiterId } } : e,
     );
     return { state: this.state, effects };
   }

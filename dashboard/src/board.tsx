@@ -20,7 +20,8 @@ export function Board({
   live: number;
   announced: ReadonlyMap<string, ApplicationStatus>;
 }) {
-  const [filters, setFilters] = useState({ positionId: '', dutyStation: '', contractType: '' });
+  // `mine`: 'true' for the applications the signed-in recruiter is in charge of (strings, as the query has them).
+  const [filters, setFilters] = useState({ positionId: '', dutyStation: '', contractType: '', mine: '' });
   const [items, setItems] = useState<ApplicationSummary[]>([]);
   const [positions, setPositions] = useState<PositionSummary[]>([]);
   const [due, setDue] = useState<ApplicationSummary[]>([]);
@@ -37,6 +38,7 @@ export function Board({
       const query: Record<string, string> = {};
       if (filters.positionId) query.positionId = filters.positionId;
       if (filters.dutyStation) query.dutyStation = filters.dutyStation;
+      if (filters.mine) query.mine = 'true';
       const [apps, pos, soon, late, figs] = await Promise.all([
         listApplications(query),
         call<{ positions: PositionSummary[] }>('GET', '/positions?includeClosed=true'),
@@ -113,6 +115,14 @@ export function Board({
         )}
         {select('dutyStation', DutyStationSchema.options, 'Duty station')}
         {select('contractType', ContractTypeSchema.options, 'Contract type')}
+        <label>
+          <input
+            type="checkbox"
+            checked={filters.mine === 'true'}
+            onChange={(e) => setFilters({ ...filters, mine: e.target.checked ? 'true' : '' })}
+          />{' '}
+          Only the applications I am in charge of
+        </label>
         <button type="button" onClick={() => void exportList()}>
           Download as CSV
         </button>

@@ -111,13 +111,17 @@ async function firstDocumentId(who: { token: string }): Promise<string> {
 }
 
 let positionSeq = 0;
-async function position(title = 'Digital Forensics Specialist'): Promise<string> {
+/** Opens a position as the recruiter whose token is given (the test's usual recruiter unless given). */
+async function position(
+  title = 'Digital Forensics Specialist',
+  recruiter = tokens.recruiter!,
+): Promise<string> {
   positionSeq += 1;
   const positionId = `API${run}-${positionSeq}`;
   const res = await app.inject({
     method: 'POST',
     url: '/positions',
-    headers: auth(tokens.recruiter),
+    headers: auth(recruiter),
     payload: {
       positionId,
       reference: `VN-${positionId}`,
@@ -455,6 +459,44 @@ describe('a candidate and a recruiter through the API', () => {
     const empty = await note(tokens.recruiter, '   ');
     expect(empty.statusCode).toBe(400);
     expect(empty.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('body.notes');
+  });
+
+  it("lists a recruiter's own applications on their board, and anyone's for HR", async () => {
+    const other = `rec-other-${run}`;
+    const otherToken = await stack.api.tokens.issue('recruiter', other);
+    const usual = await position();
+    const theirs = await position('Crime Analyst', otherToken);
+    const applicant = await candidate('Ines Duarte');
+    await apply(applicant, usual);
+    await apply(applicant, theirs);
+    type Page = { items: { applicationId: string; positionId: string }[] };
+    const list = async (token: string, query: string) => {
+      const res = await app.inject({ method: 'GET', url: `/applications?${query}`, headers: auth(token) });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<Page>().items.map((i) => i.positionId);
+    };
+    // The read side lists both a moment after they are sent; the other recruiter's board has theirs.
+    expect(
+      await eventually(
+        () => list(otherToken, 'mine=true'),
+        (l) => l.length > 0,
+      ),
+    ).toEqual([theirs]);
+    expect(await list(tokens.recruiter!, `mine=true&positionId=${usual}`)).toEqual([usual]);
+    expect(await list(tokens.recruiter!, `mine=true&positionId=${theirs}`)).toEqual([]);
+    // HR looks at one recruiter's load.
+    expect(await list(tokens.hr!, `recruiterId=${other}`)).toEqual([theirs]);
+    // A candidate's list is their own whatever they ask for.
+    expect(new Set(await list(applicant.token, `recruiterId=${other}`))).toEqual(new Set([usual, theirs]));
+    // The export follows the same filter.
+    const csv = await app.inject({
+      method: 'GET',
+      url: '/applications/export.csv?mine=true',
+      headers: auth(otherToken),
+    });
+    expect(csv.body.trim().split('\r\n').slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^application/${theirs}/${applicant.id},`)),
+    ]);
   });
 
   it("exports the board's list as CSV for HR, by filter, without names, and no cell runs as a formula", async () => {
@@ -1037,7 +1079,7 @@ describe('the sign-up and code routes', () => {
 
       // The bucket holds a keyed hash of each address, never the address in any spelling. Only
       // what follows the namespace is read, for the address's digits in order: the namespace is
-      // made of this run's pid and clock digits, which can spell '198' on their own (a run failed so).
+      // made of this run's pid and clock digits, which can spell '198' on their own.
       const keys: string[] = [];
       for await (const key of await stack.nats.rateLimits.keys(`shared-${run}.>`)) keys.push(key);
       expect(keys.length).toBe(3);

@@ -100,6 +100,12 @@ describe('HR dashboard', () => {
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('0');
     await page.getByLabel('Duty station').selectOption('ABJ');
     await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('2');
+    // rec-1 is in charge of this vacancy's applications: their own board still has both (the API
+    // test checks that another recruiter's are left out).
+    const mine = page.getByLabel('Only the applications I am in charge of');
+    await mine.check();
+    await expect.poll(() => page.getByTestId('count-submitted').textContent(), { timeout: 15_000 }).toBe('2');
+    await mine.uncheck();
     // The list as HR takes it away: the board's filters, one row per application.
     const [sheet] = await Promise.all([
       page.waitForEvent('download'),

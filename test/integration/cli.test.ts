@@ -81,6 +81,19 @@ describe('hiring CLI', () => {
     const rows = sheet.stdout.trimEnd().split('\r\n');
     expect(rows[0]).toMatch(/^application,position,reference,title,/);
     expect(rows.slice(1).filter((r) => r.startsWith(`application/${positionId}/`))).toHaveLength(4);
+    // The applications a recruiter is in charge of: rec-1's; none of another recruiter's.
+    const count = async (args: string[], env: Record<string, string> = {}) =>
+      (
+        JSON.parse(
+          (await hiring(['applications', 'list', '--position', positionId, ...args, '--json'], env)).stdout,
+        ) as {
+          items: unknown[];
+        }
+      ).items.length;
+    const other = { HIRING_TOKEN: await stack.api.tokens.issue('recruiter', `rec-cli-${run}`) };
+    expect(await count(['--mine'])).toBe(4);
+    expect(await count(['--mine'], other)).toBe(0);
+    expect(await count(['--recruiter', 'rec-1'], other)).toBe(4);
   });
 
   it('makes a transition, and says why one is refused in one line with a non-zero exit', async () => {

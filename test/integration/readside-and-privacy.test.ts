@@ -238,13 +238,27 @@ describe('application index', () => {
     const early = await ApplicationIndex.open(store);
     expect(early.size).toBe(0);
     await put(
-      record('a', '2027-01-01T00:00:00.000Z', { nextDeadline: '2027-02-01T00:00:00.000Z', sla: 'ok' }),
+      record('a', '2027-01-01T00:00:00.000Z', {
+        nextDeadline: '2027-02-01T00:00:00.000Z',
+        sla: 'ok',
+        recruiterId: 'rec-ana',
+      }),
     );
     await put(
-      record('b', '2027-01-02T00:00:00.000Z', { nextDeadline: '2027-03-01T00:00:00.000Z', sla: 'escalated' }),
+      record('b', '2027-01-02T00:00:00.000Z', {
+        nextDeadline: '2027-03-01T00:00:00.000Z',
+        sla: 'escalated',
+        recruiterId: 'rec-ana',
+      }),
     );
     // The same submission time as b: ties go by id, so pages never swap them.
-    await put(record('c', '2027-01-02T00:00:00.000Z', { status: 'rejected', nextDeadline: null }));
+    await put(
+      record('c', '2027-01-02T00:00:00.000Z', {
+        status: 'rejected',
+        nextDeadline: null,
+        recruiterId: 'rec-bo',
+      }),
+    );
     // Written before events carried the listing: no known deadline, service level read as 'ok'.
     await put(record('d', '2026-12-01T00:00:00.000Z', { status: 'screened' }));
     await store.kv.put(`position.IX${run}`, JSON.stringify({ positionId: `IX${run}` }));
@@ -265,6 +279,9 @@ describe('application index', () => {
     expect(ids(index.list({ ...all, sla: 'ok' }, 0, 10))).toEqual(['c', 'a', 'd']);
     expect(ids(index.list({ ...all, deadlineBefore: '2027-02-01T00:00:00.000Z' }, 0, 10))).toEqual(['a']);
     expect(ids(index.list({ ...all, candidateId: 'c' }, 0, 10))).toEqual(['c']);
+    // A recruiter's own board; d's events came before they named the recruiter: listed under nobody.
+    expect(ids(index.list({ ...all, recruiterId: 'rec-ana' }, 0, 10))).toEqual(['b', 'a']);
+    expect(ids(index.list({ ...all, recruiterId: 'rec-bo' }, 0, 10))).toEqual(['c']);
     expect(ids(index.list({ ...all, dutyStation: 'LYO' }, 0, 10))).toEqual([]);
     const first = index.list(all, 0, 3);
     const second = index.list(all, 3, 3);

@@ -210,7 +210,7 @@ describe('the stage rules hold for any sequence of requests and clocks', () => {
           expect(state.seq).toBeGreaterThanOrEqual(before.seq);
           // The read side lists applications from events alone: a step that moves the stage, the
           // next deadline or the service level publishes an event, and every event says where the
-          // application is listed after the step.
+          // application is listed after the step, and whose it is (a recruiter's own board).
           const events = effects.flatMap((e) =>
             e.kind === 'event' && 'applicationId' in e.event ? [e.event] : [],
           );
@@ -218,6 +218,7 @@ describe('the stage rules hold for any sequence of requests and clocks', () => {
           if (!isDeepStrictEqual(listed, pipeline.listing(before))) expect(events.length).toBeGreaterThan(0);
           for (const e of events) {
             expect({ stage: e.status, nextDeadline: e.nextDeadline, sla: e.sla }).toEqual(listed);
+            expect(e.recruiterId).toBe(state.recruiterId);
           }
         }
       }),
