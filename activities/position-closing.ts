@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { TransitionRequestInput } from '../schemas/application.js';
-import { transitionSignal } from '../workflows/application-workflow.js';
+import { transitionSignal } from '../workflows/application-messages.js';
 import { applicationsQuery } from '../schemas/search-attributes.js';
 
 export interface ApplicationCloser {

@@ -27,11 +27,8 @@ import {
   DutyStationAttribute,
   PositionIdAttribute,
 } from '../schemas/search-attributes.js';
-import {
-  applicationWorkflow,
-  getApplicationQuery,
-  transitionUpdate,
-} from '../workflows/application-workflow.js';
+import { getApplicationQuery, transitionUpdate } from '../workflows/application-messages.js';
+import type { applicationWorkflow } from '../workflows/application-workflow.js';
 
 export type ApplicationHandle = WorkflowHandle<typeof applicationWorkflow>;
 
@@ -45,7 +42,8 @@ export async function startApplication(
   if (input.applicationId !== workflowId) {
     throw new Error(`applicationId must be '${workflowId}' (got '${input.applicationId}')`);
   }
-  return client.workflow.start(applicationWorkflow, {
+  // By name, typed by the workflow: the API takes the workflow's type, never its code.
+  return client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
     taskQueue,
     workflowId,
     args: [input],

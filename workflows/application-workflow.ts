@@ -13,9 +13,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   log,
   proxyActivities,
   setHandler,
@@ -37,6 +34,7 @@ import {
   type TransitionRequestInput,
 } from '../schemas/application.js';
 import { NextDeadlineAttribute, SlaStatusAttribute, StageAttribute } from '../schemas/search-attributes.js';
+import { REFUSED, getApplicationQuery, transitionSignal, transitionUpdate } from './application-messages.js';
 import { now } from './clock.js';
 import { ChainedEffectLanes, effectLanes } from './effects.js';
 import { generation, isAtLeast, upsertAttributes } from './generation.js';
@@ -49,17 +47,6 @@ import * as pipeline from './pipeline.js';
  * and then goes away.
  */
 export const HR_ONBOARDING_PATCH = 'hr-onboarding-email-2026-11';
-
-// ---- Messages: declared once here, imported by the API, the CLI and the tests.
-
-/** A person at a screen: answers with the new state, or refuses with the reason and changes nothing. */
-export const transitionUpdate = defineUpdate<TransitionAnswer, [TransitionRequestInput]>('transition');
-/** Bulk tools and other systems: the same transition, fire-and-forget; a refusal goes on the timeline. */
-export const transitionSignal = defineSignal<[TransitionRequestInput]>('transition');
-export const getApplicationQuery = defineQuery<ApplicationView>('getApplication');
-
-/** Error type of a refused transition: non-retryable, its message is the business reason. */
-export const REFUSED = 'TransitionRefused';
 
 // ---- Activities: a person waits for the seat booking; the other effects run on lanes (effects.ts).
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type RouteInfo } from '../../api/server.js';
-import { transitionSignal, transitionUpdate } from '../../workflows/application-workflow.js';
+import { transitionSignal, transitionUpdate } from '../../workflows/application-messages.js';
 import type { ApplicationView } from '../../schemas/application.js';
 import { freePort, startNatsServer, type ServerHandle } from '../../scripts/servers.js';
 import { eventually } from '../helpers/application-harness.js';

@@ -8,11 +8,11 @@ import type {
   TransitionRequestInput,
 } from '../../schemas/application.js';
 import {
-  applicationWorkflow,
   getApplicationQuery,
   transitionSignal,
   transitionUpdate,
-} from '../../workflows/application-workflow.js';
+} from '../../workflows/application-messages.js';
+import { applicationWorkflow } from '../../workflows/application-workflow.js';
 import { fakeActivities } from './fake-activities.js';
 import { uniqueTaskQueue, workflowBundle } from './temporal.js';
 
