@@ -22,6 +22,7 @@ import {
   NextDeadlineAttribute,
   PositionIdAttribute,
   PositionStatusAttribute,
+  RecruiterIdAttribute,
 } from '../schemas/search-attributes.js';
 import { instantToZoned, localTimeProblem, zonedToInstant } from '../schemas/time.js';
 import { getPositionQuery, positionUpdate, positionWorkflow } from '../workflows/position-workflow.js';
@@ -72,6 +73,7 @@ export async function openPosition(
         { key: ContractTypeAttribute, value: position.contractType },
         { key: PositionStatusAttribute, value: 'open' },
         { key: NextDeadlineAttribute, value: deadline },
+        { key: RecruiterIdAttribute, value: position.recruiterId },
       ]),
       // What a list shows and what words are searched in, without querying the workflow.
       memo: {
@@ -99,6 +101,8 @@ export const PositionSearchSchema = z.object({
   words: z.string().trim().max(200).optional(),
   /** Recruiters see closed, filled and cancelled positions too. */
   includeClosed: z.boolean().default(false),
+  /** Staff: the positions of one recruiter (their own vacancies). */
+  recruiterId: z.string().min(1).max(64).optional(),
 });
 export type PositionSearch = z.input<typeof PositionSearchSchema>;
 
@@ -109,6 +113,9 @@ export async function searchPositions(client: Client, raw: PositionSearch): Prom
   if (!search.includeClosed) clauses.push(`PositionStatus = 'open'`);
   if (search.dutyStation) clauses.push(`DutyStation = '${search.dutyStation}'`);
   if (search.contractType) clauses.push(`ContractType = '${search.contractType}'`);
+  // An id, not an enum: quoted with its quotes stripped, so it cannot break out of the query.
+  if (search.recruiterId)
+    clauses.push(`${RecruiterIdAttribute.name} = '${search.recruiterId.replaceAll("'", '')}'`);
   const words = (search.words ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   const out: PositionSummary[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {

@@ -300,19 +300,27 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
     {
       config: { access: 'public' },
       schema: {
-        querystring: PositionSearchSchema.extend({ includeClosed: z.stringbool().default(false) }),
+        querystring: PositionSearchSchema.extend({
+          includeClosed: z.stringbool().default(false),
+          recruiterId: Id.optional(),
+          /** Staff: the caller's own vacancies. */
+          mine: z.stringbool().optional(),
+        }),
       },
     },
     async (req) => {
-      const q = req.query;
-      // Closed positions are for staff; a candidate's or visitor's includeClosed is ignored.
+      const { mine, recruiterId, ...q } = req.query;
+      // Closed positions and who a position belongs to are for staff: a candidate's or visitor's
+      // includeClosed, mine and recruiterId are ignored.
       const token = bearer(req);
       const principal = token ? await deps.tokens.verify(token) : undefined;
-      const staff = principal && principal.role !== 'candidate';
+      const staff = principal && principal.role !== 'candidate' ? principal : undefined;
+      const owner = staff && (mine ? staff.subject : recruiterId);
       return {
         positions: await searchPositions(deps.client, {
           ...q,
           includeClosed: Boolean(staff && q.includeClosed),
+          ...(owner ? { recruiterId: owner } : {}),
         }),
       };
     },

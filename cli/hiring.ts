@@ -122,16 +122,25 @@ function transitionCommand(
 const COMMANDS: Record<string, Command> = {
   'positions list': {
     summary: 'list open positions (all with --all)',
-    usage: 'positions list [--station LYO] [--contract fixed_term] [--words "cyber crime"] [--all]',
+    usage:
+      'positions list [--station LYO] [--contract fixed_term] [--words "cyber crime"] [--mine | --recruiter ID] [--all]',
     options: {
       station: { type: 'string' },
       contract: { type: 'string' },
       words: { type: 'string' },
+      recruiter: { type: 'string' },
+      mine: { type: 'boolean' },
       all: { type: 'boolean' },
     },
     async run(ctx, v) {
-      const q = queryOf(v, { station: 'dutyStation', contract: 'contractType', words: 'words' });
+      const q = queryOf(v, {
+        station: 'dutyStation',
+        contract: 'contractType',
+        words: 'words',
+        recruiter: 'recruiterId',
+      });
       if (v.all) q.set('includeClosed', 'true');
+      if (v.mine) q.set('mine', 'true');
       const r = await ctx.call<{ positions: PositionSummary[] }>('GET', `/positions?${q.toString()}`);
       if (!ctx.json) {
         for (const p of r.positions)

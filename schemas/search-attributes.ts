@@ -23,6 +23,11 @@ export const PositionStatusAttribute = defineSearchAttributeKey(
   'PositionStatus',
   SearchAttributeType.KEYWORD,
 );
+/**
+ * The recruiter a position belongs to (a staff id, not personal data), set at its start so a
+ * recruiter can list their own vacancies. Positions opened before December 2026 have none.
+ */
+export const RecruiterIdAttribute = defineSearchAttributeKey('RecruiterId', SearchAttributeType.KEYWORD);
 
 export const SEARCH_ATTRIBUTES = [
   StageAttribute,
@@ -33,6 +38,7 @@ export const SEARCH_ATTRIBUTES = [
   PositionStatusAttribute,
   CandidateIdAttribute,
   SlaStatusAttribute,
+  RecruiterIdAttribute,
 ];
 
 /**

@@ -64,6 +64,8 @@ export function PositionsDesk() {
   // A vacancy to start the next one from (the same post again, at another station): its words,
   // documents and questions; a new id, reference and closing time are the recruiter's to type.
   const [like, setLike] = useState<Position>();
+  // Only the signed-in recruiter's own vacancies (positions opened before December 2026 name nobody).
+  const [mine, setMine] = useState(false);
   const startFrom = (p: PositionSummary) =>
     call<Position>('GET', `/positions/${encodeURIComponent(p.positionId)}`)
       .then((full) => {
@@ -74,10 +76,10 @@ export function PositionsDesk() {
       })
       .catch(setError);
   const load = useCallback(() => {
-    call<{ positions: PositionSummary[] }>('GET', '/positions?includeClosed=true')
+    call<{ positions: PositionSummary[] }>('GET', `/positions?includeClosed=true${mine ? '&mine=true' : ''}`)
       .then((r) => setPositions(r.positions))
       .catch(setError);
-  }, []);
+  }, [mine]);
   useEffect(load, [load]);
   // The list comes from visibility, which trails a change by a moment: the answer to the change
   // is shown at once, and the list is read again shortly after.
@@ -133,6 +135,9 @@ export function PositionsDesk() {
       <h2>Positions</h2>
       {done && <Message>{done}</Message>}
       <Problems error={error} />
+      <label>
+        <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} /> Only my vacancies
+      </label>
       <table className="vacancies" data-testid="positions">
         <thead>
           <tr>

@@ -461,11 +461,32 @@ describe('a candidate and a recruiter through the API', () => {
     expect(empty.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('body.notes');
   });
 
-  it("lists a recruiter's own applications on their board, and anyone's for HR", async () => {
+  it("lists a recruiter's own vacancies and applications, and anyone's for HR", async () => {
     const other = `rec-other-${run}`;
     const otherToken = await stack.api.tokens.issue('recruiter', other);
     const usual = await position();
     const theirs = await position('Crime Analyst', otherToken);
+    const positions = async (token: string | undefined, query: string) => {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/positions?${query}`,
+        ...(token ? { headers: auth(token) } : {}),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const ids = res.json<{ positions: { positionId: string }[] }>().positions.map((p) => p.positionId);
+      return ids.filter((id) => id === usual || id === theirs).sort();
+    };
+    // Visibility lists a new position a moment after it opens.
+    expect(
+      await eventually(
+        () => positions(otherToken, 'mine=true'),
+        (l) => l.length > 0,
+      ),
+    ).toEqual([theirs]);
+    expect(await positions(tokens.hr, `recruiterId=${other}&includeClosed=true`)).toEqual([theirs]);
+    expect(await positions(tokens.recruiter, 'mine=true')).toEqual([usual]);
+    // Whose a vacancy is stays with staff: a visitor's filter is ignored.
+    expect(await positions(undefined, `recruiterId=${other}`)).toEqual([usual, theirs].sort());
     const applicant = await candidate('Ines Duarte');
     await apply(applicant, usual);
     await apply(applicant, theirs);

@@ -228,9 +228,28 @@ describe('HR dashboard', () => {
     });
     const row = page.locator(`[data-testid="positions"] tr[data-position="${deskId}"]`);
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    // A colleague's vacancy is listed too, until the recruiter asks for their own only.
+    const colleagues = `DESK${run}-B`;
+    await stack.openPosition(
+      {
+        positionId: colleagues,
+        title: 'Cybercrime analyst',
+        description: 'Ransomware cases.',
+        dutyStation: 'SIN',
+        contractType: 'short_term',
+        recruiterId: 'rec-2',
+      },
+      20,
+    );
+    const theirRow = page.locator(`[data-testid="positions"] tr[data-position="${colleagues}"]`);
+    await page.getByLabel('Only my vacancies').check();
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    expect(await theirRow.count()).toBe(0);
+    await page.getByLabel('Only my vacancies').uncheck();
+    await expect.poll(() => theirRow.count(), { timeout: 15_000 }).toBe(1);
 
     // The same post at another station: the form starts from this one; id, reference and date are new.
-    await page.getByRole('button', { name: `Publish one like ${deskId}` }).click();
+    await page.getByRole('button', { name: `Publish one like ${deskId}`, exact: true }).click();
     await expect.poll(() => page.getByLabel('Title').inputValue()).toBe('Financial crime analyst');
     expect(await page.getByLabel('Questions').inputValue()).toBe(
       'Which cases have you led?\nAnything else? (optional)',

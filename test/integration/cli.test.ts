@@ -94,6 +94,11 @@ describe('hiring CLI', () => {
     expect(await count(['--mine'])).toBe(4);
     expect(await count(['--mine'], other)).toBe(0);
     expect(await count(['--recruiter', 'rec-1'], other)).toBe(4);
+    // And the vacancies: rec-1's, not the other recruiter's.
+    expect((await hiring(['positions', 'list', '--words', run, '--mine'])).stdout).toContain(positionId);
+    expect((await hiring(['positions', 'list', '--words', run, '--mine'], other)).stdout).toContain(
+      '0 position(s)',
+    );
   });
 
   it('makes a transition, and says why one is refused in one line with a non-zero exit', async () => {
