@@ -4,21 +4,24 @@ import {
   makeGrpcRetryInterceptor,
   type Client,
 } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { join } from 'node:path';
 import { directory } from '../activities/directory.js';
-import { kvExamSeats } from '../activities/exam-booking.js';
-import { createMailer } from '../activities/mailer.js';
+import { kvExamSeats, type ExamSeats } from '../activities/exam-booking.js';
+import { createMailer, type Mailer } from '../activities/mailer.js';
 import type { NatsResources } from '../activities/nats.js';
+import type { ApplicationIndex } from '../readside/application-index.js';
+import type { ProjectionStore } from '../readside/projector.js';
 import type { Config } from '../schemas/config.js';
-import { kvCandidateStore } from '../stores/candidates.js';
-import { objectDocumentStore } from '../stores/documents.js';
-import { kvKeyStore } from '../stores/keys.js';
+import { kvCandidateStore, type CandidateStore } from '../stores/candidates.js';
+import { objectDocumentStore, type DocumentStore } from '../stores/documents.js';
+import { kvKeyStore, type KeyStore } from '../stores/keys.js';
 import { loadMasterKey } from '../stores/master-key.js';
 import { encryptionCodec } from '../stores/payload-codec.js';
-import { kvRequestCounter } from '../stores/rate-limits.js';
-import { loadReferenceData } from '../stores/reference-data.js';
-import { kvTokenStore } from '../stores/tokens.js';
-import type { ApiDeps } from './server.js';
+import { kvRequestCounter, type RequestCounter } from '../stores/rate-limits.js';
+import { loadReferenceData, type ReferenceData } from '../stores/reference-data.js';
+import { kvTokenStore, type TokenStore } from '../stores/tokens.js';
+import type { ApiMetrics } from './metrics.js';
 
 /** Everything the API needs but the read side, which its process runs (readside/projector.ts). */
 export type BaseDeps = Omit<ApiDeps, 'projections' | 'index'>;
@@ -69,4 +72,36 @@ export const API_TEMPORAL_RETRY = defaultGrpcRetryOptions({ maxAttempts: 5 });
 
 export function apiTemporalConnection(address: string): Promise<Connection> {
   return Connection.connect({ address, interceptors: [makeGrpcRetryInterceptor(API_TEMPORAL_RETRY)] });
+}
+
+export interface ApiDeps {
+  client: Client;
+  taskQueue: string;
+  nats: NatsResources;
+  candidates: CandidateStore;
+  documents: DocumentStore;
+  keys: KeyStore;
+  reference: ReferenceData;
+  tokens: TokenStore;
+  examSeats: ExamSeats;
+  mailer: Mailer;
+  /** Days personal data is kept after a candidate's last activity (RETENTION_DAYS). */
+  retentionDays: number;
+  /** The payload codec: the Temporal Web UI decodes payloads through /codec, for staff only. */
+  codec?: PayloadCodec;
+  /** Where the Temporal Web UI runs, allowed to call /codec from the browser. */
+  uiOrigin?: string;
+  /** The read side: the projections' records (timelines) and the index the lists come from. */
+  projections: ProjectionStore;
+  index: ApplicationIndex;
+  /** Writes pino's JSON lines from this level up (LOG_LEVEL); unset: no request log (tests). */
+  logLevel?: Config['LOG_LEVEL'];
+  /** Requests a minute per client address to the sign-up and code routes (API_RATE_LIMIT); 0 or unset: none. */
+  rateLimitPerMinute?: number;
+  /** Where the counts behind that limit are kept: in NATS, shared by every API process (stores/rate-limits.ts). */
+  requestCounter: RequestCounter;
+  /** The reverse proxies trusted to name the client (API_TRUST_PROXY); unset: none. */
+  trustProxy?: string;
+  /** Prometheus metrics of the answers and transitions (api/metrics.ts); unset: none kept. */
+  metrics?: ApiMetrics;
 }

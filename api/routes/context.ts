@@ -1,0 +1,104 @@
+/**
+ * What every group of routes shares: the typed router, the dependencies, who is calling, and the few
+ * helpers more than one group uses. The groups (positions, candidates, applications, staff,
+ * dashboard) are registered in this order by buildApp (api/server.ts), after its hooks.
+ */
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Role } from '../../schemas/application.js';
+import type { DocumentRef } from '../../schemas/candidate.js';
+import type { Principal } from '../../stores/tokens.js';
+import type { ApiDeps } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { touchRetention } from '../privacy.js';
+import { readSubmission } from '../submissions.js';
+
+/** Who may call a route: 'public', or the roles allowed. */
+export type Access = 'public' | Exclude<Role, 'system'>[];
+export const STAFF: Access = ['recruiter', 'hr', 'admin'];
+export const ANYONE_SIGNED_IN: Access = ['candidate', 'recruiter', 'hr', 'admin'];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** An id in a path or a query: letters, digits, "_" and "-". */
+export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
+
+export type Router = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface RouteContext {
+  r: Router;
+  deps: ApiDeps;
+  /** The caller, as the authentication hook found them (routes that are not public only). */
+  who: (req: FastifyRequest) => Principal;
+  /** The rate limit of the routes that make accounts or send and check codes (none when unset). */
+  limited: { rateLimit?: { max: number; timeWindow: number } };
+  /**
+   * The candidate did something (signed up or in, changed their profile, applied): their data's
+   * retention period starts again (RETENTION_DAYS after their last activity).
+   */
+  active: (candidateId: string) => Promise<unknown>;
+  /** What the candidate sent with the application (answers, documents), opened with their key. */
+  submissionOf: (applicationId: string, candidateId: string) => ReturnType<typeof readSubmission>;
+  /** The file itself, under its own name and type; never cached on the way (personal data). */
+  sendDocument: (reply: FastifyReply, candidateId: string, ref: DocumentRef) => Promise<FastifyReply>;
+}
+
+export function routeContext(r: Router, deps: ApiDeps, limited: RouteContext['limited']): RouteContext {
+  return {
+    r,
+    deps,
+    who: (req) => req.principal!,
+    limited,
+    active: (candidateId) => touchRetention(deps.client, deps.taskQueue, candidateId, deps.retentionDays),
+    submissionOf: (applicationId, candidateId) =>
+      readSubmission({ keys: deps.keys, submissions: deps.nats.submissions }, applicationId, candidateId),
+    sendDocument: async (reply, candidateId, ref) => {
+      const bytes = await deps.documents.get(candidateId, ref.documentId);
+      if (!bytes) throw new HttpError(404, "the document is gone: its owner's data has been erased");
+      return reply
+        .header('content-type', ref.contentType)
+        .header('content-disposition', attachment(ref.filename))
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(Buffer.from(bytes));
+    },
+  };
+}
+
+/** Content-Disposition for a file name in any script: an ASCII stand-in, and the name itself (RFC 6266). */
+export function attachment(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  // encodeURIComponent leaves ' ( ) * ! as they are; the extended value may not hold them.
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*!]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The token of an `Authorization: Bearer …` header; '' without one. */
+export function bearer(req: FastifyRequest): string {
+  const header = req.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+}
