@@ -2,6 +2,8 @@
  * The HTTP API: positions, candidates and their documents, applications and every transition, HR
  * figures and the live event feed. Schemas come from schemas/ and give validation, types and the
  * OpenAPI document (GET /openapi.json) from the same objects. Every route declares who may call it.
+ * This file is the shell (hooks, authentication, metrics, rate limits, probes); the routes are in
+ * routes/, by area.
  */
 import fastifyRateLimit, {
   type FastifyRateLimitStore,

@@ -33,7 +33,7 @@ export const ApplicationRecordSchema = z.object({
    */
   nextDeadline: z.string().nullable().optional(),
   sla: SlaStatusSchema.optional(),
-  /** The recruiter in charge, from the latest event that named one (December 2026 on). */
+  /** The recruiter in charge, from the latest event that named one (30 November 2026 on). */
   recruiterId: z.string().optional(),
   /** Time spent in each stage that has been left, in milliseconds. */
   timeInStageMs: z.partialRecord(ApplicationStatusSchema, z.number()),

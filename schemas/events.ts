@@ -36,7 +36,7 @@ const app = {
   sla: SlaStatusSchema.optional(),
   /**
    * The recruiter in charge of the application (the position's), so a recruiter's board can list
-   * their own. Since December 2026; events published before carry none.
+   * their own. Since 30 November 2026; events published before carry none.
    */
   recruiterId: z.string().optional(),
 };

@@ -25,7 +25,7 @@ export const PositionStatusAttribute = defineSearchAttributeKey(
 );
 /**
  * The recruiter a position belongs to (a staff id, not personal data), set at its start so a
- * recruiter can list their own vacancies. Positions opened before December 2026 have none.
+ * recruiter can list their own vacancies. Positions opened before 30 November 2026 have none.
  */
 export const RecruiterIdAttribute = defineSearchAttributeKey('RecruiterId', SearchAttributeType.KEYWORD);
 

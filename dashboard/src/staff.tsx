@@ -64,7 +64,7 @@ export function PositionsDesk() {
   // A vacancy to start the next one from (the same post again, at another station): its words,
   // documents and questions; a new id, reference and closing time are the recruiter's to type.
   const [like, setLike] = useState<Position>();
-  // Only the signed-in recruiter's own vacancies (positions opened before December 2026 name nobody).
+  // Only the signed-in recruiter's own vacancies (positions opened before 30 November 2026 name nobody).
   const [mine, setMine] = useState(false);
   const startFrom = (p: PositionSummary) =>
     call<Position>('GET', `/positions/${encodeURIComponent(p.positionId)}`)
