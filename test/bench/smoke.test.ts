@@ -1,7 +1,8 @@
 /**
  * A tiny run of `npm run bench` (its --smoke size), so the benchmark keeps working: it starts its
  * own servers and workers, runs every scenario, and writes its JSON, Markdown and chart. The
- * figures of a smoke run mean nothing and are not asserted; that they exist and are whole is.
+ * figures of a smoke run mean nothing and are not asserted; that they exist and are whole is. The
+ * same for bench/replay-cost.ts, the workflow code's cost alone.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -64,4 +65,30 @@ describe('benchmark', () => {
       /^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/,
     );
   }, 300_000);
+
+  it('measures the workflow code alone by replaying a recorded history through two bundles', async () => {
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'bench/replay-cost.ts',
+          '--against',
+          'bench/workflows/without-sandbox-setup.ts',
+          '--replays',
+          '2',
+          '--rounds',
+          '1',
+        ],
+        { timeout: 120_000 },
+        (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}\n${so}`)) : resolve(so)),
+      ),
+    );
+    // A row per bundle, with a CPU figure for the round and its median (the figures mean nothing here).
+    for (const bundle of ['workflows/index.ts', 'bench/workflows/without-sandbox-setup.ts'])
+      expect(stdout).toMatch(
+        new RegExp(`\\| ${bundle.replaceAll('.', '\\.')} \\| [\\d.]+ \\| \\*\\*[\\d.]+\\*\\* \\|`),
+      );
+  }, 150_000);
 });
