@@ -95,7 +95,10 @@ export async function eventually<T>(
     const v = await fn();
     if (ok(v)) return v;
     if (Date.now() > until)
-      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v).slice(0, 500)}`);
+      // JSON.stringify(undefined) is undefined: say so rather than fail on the message itself.
+      throw new Error(
+        `condition not met within ${timeoutMs} ms: ${(JSON.stringify(v) ?? String(v)).slice(0, 500)}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
