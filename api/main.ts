@@ -6,7 +6,12 @@ import { loadMasterKey } from '../stores/master-key.js';
 import { encryptionCodec } from '../stores/payload-codec.js';
 import { apiTemporalConnection, buildDeps } from './deps.js';
 import { buildApp } from './server.js';
-import { startReadSide, type ReadSide } from '../readside/projector.js';
+import {
+  startReadSide,
+  UNREADABLE_DELIVERIES,
+  UnreadableEvent,
+  type ReadSide,
+} from '../readside/projector.js';
 import { createApiMetrics, serveMetrics } from './metrics.js';
 
 const config = loadConfig();
@@ -37,6 +42,9 @@ const readSide = await startReadSide(nats, {
         subject: m.subject,
         seq: m.seq,
         err: message,
+        // An event this code cannot read is retried a few times (a newer process may read it), then
+        // set aside for good: a rebuild with newer code (npm run rebuild-projections) takes it in.
+        setAside: err instanceof UnreadableEvent && m.info.deliveryCount >= UNREADABLE_DELIVERIES,
       }),
     );
   },

@@ -9,7 +9,7 @@ import {
 import { Kvm, type KV } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
 import type { NatsResources } from '../activities/nats.js';
-import { DomainEventSchema, EVENT_STREAM } from '../schemas/events.js';
+import { DomainEventSchema, EVENT_STREAM, type DomainEvent } from '../schemas/events.js';
 import {
   applicationKey,
   applyApplicationEvent,
@@ -21,6 +21,23 @@ import {
 } from './projection.js';
 import { isCasConflict, kvToken } from '../stores/kv.js';
 import { ApplicationIndex } from './application-index.js';
+
+/**
+ * A message on the event stream that this code cannot read: not JSON, or no event it knows (a
+ * version or type from newer code during a rolling deploy, or something that is no event at all).
+ * Retrying it cannot help this process; another process of newer code may read it.
+ */
+export class UnreadableEvent extends Error {
+  override readonly name = 'UnreadableEvent';
+}
+
+/**
+ * Deliveries of an unreadable event before the projector sets it aside: a few, a second apart, so a
+ * newer process sharing the consumer may take it; then it is terminated (never delivered again),
+ * logged and counted. The projector holds one message at a time, so each retry holds every event
+ * behind it: before, such a message was retried up to the consumer's 50 deliveries.
+ */
+export const UNREADABLE_DELIVERIES = 3;
 
 /** Projections in a NATS key-value bucket, one key per application and per position. */
 export class ProjectionStore {
@@ -88,7 +105,7 @@ export class ProjectionStore {
 
   /** Applies one stored event; idempotent by stream sequence, safe with concurrent projectors (CAS). */
   async apply(data: Uint8Array, streamSeq: number): Promise<void> {
-    const event = DomainEventSchema.parse(JSON.parse(new TextDecoder().decode(data)));
+    const event = readEvent(data);
     for (;;) {
       const key =
         'applicationId' in event
@@ -162,7 +179,8 @@ export async function runProjector(
         m.ack();
       } catch (err) {
         opts.onError?.(err, m);
-        m.nak(500);
+        if (err instanceof UnreadableEvent && m.info.deliveryCount >= UNREADABLE_DELIVERIES) m.term();
+        else m.nak(err instanceof UnreadableEvent ? 1_000 : 500);
       }
     }
   })();
@@ -183,7 +201,10 @@ export async function rebuild(nats: NatsResources, store: ProjectionStore): Prom
   const messages = await consumer.consume();
   let seq = 0;
   for await (const m of messages) {
-    await store.apply(m.data, m.seq);
+    // What this code cannot read, the live projector set aside too: the rebuild equals it.
+    await store.apply(m.data, m.seq).catch((err: unknown) => {
+      if (!(err instanceof UnreadableEvent)) throw err;
+    });
     seq = m.seq;
     if (m.seq >= last) break;
   }
@@ -224,4 +245,20 @@ export async function startReadSide(
       await projector.stop();
     },
   };
+}
+
+/** The event a stream message holds, or UnreadableEvent naming why not (no payload in the message). */
+function readEvent(data: Uint8Array): DomainEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    throw new UnreadableEvent('not JSON');
+  }
+  const parsed = DomainEventSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
+    throw new UnreadableEvent(`not an event this code knows: ${issues.slice(0, 3).join('; ')}`);
+  }
+  return parsed.data;
 }

@@ -4,7 +4,7 @@
  * projections, and a candidate's personal data: never in clear in histories, events or stores,
  * exported on request, and unreadable everywhere once erased.
  */
-import { DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getApplication, transition } from '../../api/applications.js';
@@ -12,12 +12,18 @@ import { HttpError } from '../../api/errors.js';
 import { eraseCandidate, exportCandidate } from '../../api/privacy.js';
 import { readSubmission, submitApplication } from '../../api/submissions.js';
 import { kvExamSeats } from '../../activities/exam-booking.js';
-import { EVENT_STREAM } from '../../schemas/events.js';
+import { EVENT_STREAM, type DomainEvent } from '../../schemas/events.js';
 import { seal } from '../../stores/crypto.js';
 import { listForCandidate } from '../../stores/candidate-applications.js';
 import { kvCandidateStore } from '../../stores/candidates.js';
 import { kvKeyStore } from '../../stores/keys.js';
-import { ProjectionStore, rebuild, runProjector } from '../../readside/projector.js';
+import {
+  ProjectionStore,
+  rebuild,
+  runProjector,
+  UNREADABLE_DELIVERIES,
+  UnreadableEvent,
+} from '../../readside/projector.js';
 import { buildApp } from '../../api/server.js';
 import { ApplicationIndex } from '../../readside/application-index.js';
 import { applicationKey, figures, type ApplicationRecord } from '../../readside/projection.js';
@@ -213,6 +219,79 @@ describe('read side', () => {
       expect.arrayContaining(['submitted', 'screened', 'interview', 'written_exam', 'offer']),
     );
   });
+});
+
+describe('read side, with an event it cannot read', () => {
+  it('tries it a few times, sets it aside, and goes on with the next', async () => {
+    // A newer version of an event, as a newer worker may publish during a rolling deploy, then an
+    // event this code knows.
+    const positionId = `UNREAD${run}`;
+    const known: DomainEvent = {
+      version: 1,
+      eventId: `known-${run}`,
+      occurredAt: new Date().toISOString(),
+      actor: { role: 'candidate', id: 'c-2' },
+      applicationId: `application/${positionId}/c-2`,
+      positionId,
+      candidateId: 'c-2',
+      status: 'submitted',
+      dutyStation: 'LYO',
+      type: 'application.submitted',
+      payload: { deadline: '2027-01-01T00:00:00.000Z' },
+    };
+    const newer = {
+      ...known,
+      version: 2,
+      eventId: `newer-${run}`,
+      applicationId: `application/${positionId}/c-1`,
+    };
+    const first = await stack.nats.js.publish(
+      `hiring.application.${positionId}-c-1.submitted`,
+      JSON.stringify(newer),
+    );
+    await stack.nats.js.publish(`hiring.application.${positionId}-c-2.submitted`, JSON.stringify(known));
+
+    // A projector of its own, from the first of the two (the stream holds every other test's events).
+    const durable = `projector_unread_${run}`;
+    await (
+      await jetstreamManager(stack.nats.nc)
+    ).consumers.add(EVENT_STREAM, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: first.seq,
+      max_ack_pending: 1,
+      max_deliver: 50,
+    });
+    const store = await ProjectionStore.open(stack.nats, `proj_unread_${run}`);
+    const failed: { seq: number; err: unknown }[] = [];
+    const projector = await runProjector(stack.nats, store, {
+      durable,
+      onError: (err, m) => failed.push({ seq: m.seq, err }),
+    });
+    expect(
+      await eventually(
+        () => store.application(known.applicationId),
+        (r) => r !== undefined,
+      ),
+    ).toMatchObject({ status: 'submitted', positionId });
+    await projector.stop();
+    // Tried as often as UNREADABLE_DELIVERIES says, then set aside (before: the consumer's 50
+    // deliveries, each holding every event behind it), and never applied.
+    expect(failed.map((f) => f.seq)).toEqual(Array<number>(UNREADABLE_DELIVERIES).fill(first.seq));
+    expect(failed.every((f) => f.err instanceof UnreadableEvent)).toBe(true);
+    expect(String(failed[0]?.err)).toMatch(/not an event this code knows: version/);
+    expect(await store.application(newer.applicationId)).toBeUndefined();
+    const info = await (await jetstreamManager(stack.nats.nc)).consumers.info(EVENT_STREAM, durable);
+    expect(info.num_ack_pending).toBe(0);
+    // A rebuild sets it aside too.
+    const rebuilt = await ProjectionStore.open(stack.nats, `proj_unread_rebuild_${run}`);
+    await rebuild(stack.nats, rebuilt);
+    expect(await rebuilt.application(known.applicationId)).toEqual(
+      await store.application(known.applicationId),
+    );
+    await Promise.all([store.kv.destroy(), rebuilt.kv.destroy()]);
+  }, 60_000);
 });
 
 describe('application index', () => {
