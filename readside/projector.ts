@@ -248,7 +248,7 @@ export async function startReadSide(
 }
 
 /** The event a stream message holds, or UnreadableEvent naming why not (no payload in the message). */
-function readEvent(data: Uint8Array): DomainEvent {
+export function readEvent(data: Uint8Array): DomainEvent {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(data));

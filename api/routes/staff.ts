@@ -3,6 +3,7 @@ import { DeliverPolicy } from '@nats-io/jetstream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type DomainEvent, EVENT_STREAM } from '../../schemas/events.js';
+import { readEvent } from '../../readside/projector.js';
 import { HttpError } from '../errors.js';
 import { ANYONE_SIGNED_IN, Id, type RouteContext, STAFF, bearer } from './context.js';
 
@@ -28,7 +29,14 @@ export function staffRoutes({ r, deps }: RouteContext): void {
     reply.raw.write(': connected\n\n');
     req.raw.on('close', () => void messages.close());
     for await (const m of messages) {
-      const e = m.json<DomainEvent>();
+      // Only events this code knows, so a message that is none (not JSON, a newer version) neither
+      // ends the feed nor writes its own text into it; the projector logs and counts such messages.
+      let e: DomainEvent;
+      try {
+        e = readEvent(m.data);
+      } catch {
+        continue;
+      }
       // Ids, types and stages only: the feed carries no personal data.
       const data = {
         type: e.type,

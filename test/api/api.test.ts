@@ -756,6 +756,57 @@ describe('a candidate and a recruiter through the API', () => {
     expect(new Set(countries.map((c) => c.code)).size).toBe(196);
   });
 
+  it('keeps the live feed going past a message on the stream that is no event it knows', async () => {
+    const { app: served } = await buildApp(stack.api);
+    await served.listen({ host: '127.0.0.1', port: 0 });
+    const aborted = new AbortController();
+    try {
+      const res = await fetch(`http://127.0.0.1:${(served.server.address() as AddressInfo).port}/events`, {
+        headers: { authorization: `Bearer ${tokens.hr!}` },
+        signal: aborted.signal,
+      });
+      expect(res.headers.get('content-type')).toBe('text/event-stream');
+      const reader = res.body!.getReader();
+      let text = '';
+      const readUntil = async (wanted: string) => {
+        const until = Date.now() + 15_000;
+        while (!text.includes(wanted)) {
+          if (Date.now() > until)
+            throw new Error(`the feed did not bring ${wanted}; it had: ${text.slice(-500)}`);
+          const chunk = await Promise.race([
+            reader.read(),
+            new Promise<undefined>((r) => setTimeout(() => r(undefined), 500)),
+          ]);
+          if (chunk?.done) throw new Error(`the feed ended; it had: ${text.slice(-500)}`);
+          if (chunk?.value) text += new TextDecoder().decode(chunk.value);
+        }
+      };
+      await readUntil(': connected');
+      // Something that is no event (not even JSON), with a line of its own that would be an SSE field,
+      // then an event.
+      await stack.nats.js.publish(`hiring.application.feed-${run}.junk`, 'not json\nevent: forged');
+      const positionId = `FEED${run}`;
+      await stack.nats.js.publish(
+        `hiring.position.${positionId}.opened`,
+        JSON.stringify({
+          version: 1,
+          eventId: `feed-${run}`,
+          occurredAt: new Date().toISOString(),
+          actor: { role: 'recruiter', id: 'rec-1' },
+          positionId,
+          dutyStation: 'LYO',
+          type: 'position.opened',
+          payload: { deadline: '2027-01-01T00:00:00.000Z' },
+        }),
+      );
+      await readUntil(`"eventId":"feed-${run}"`);
+      expect(text).not.toContain('forged');
+    } finally {
+      aborted.abort();
+      await served.close();
+    }
+  });
+
   it('never shows internals on a 500', async () => {
     const deps = stack.api;
     const broken = {
