@@ -34,6 +34,7 @@ import { applicationWorkflowId } from '../schemas/application.js';
 import { EVENT_STREAM } from '../schemas/events.js';
 import {
   freePort,
+  onFreePort,
   SQLITE_PRAGMAS,
   startNatsServer,
   startTemporalDevServer,
@@ -234,16 +235,19 @@ let env: NodeJS.ProcessEnv;
 
 async function startServers(): Promise<{ temporalAddress: string; natsUrl: string }> {
   const logDir = join(outDir, 'logs');
-  const temporalPort = await freePort();
-  temporal = await startTemporalDevServer({
-    port: temporalPort,
-    dbFile: join(outDir, 'temporal.sqlite'),
-    namespace: 'default',
-    logDir,
-    sqlitePragmas: args['sqlite-pragma'],
+  // Each on a free port, tried again on another if that one is taken before the server binds it.
+  const temporalPort = await onFreePort(async (port) => {
+    temporal = await startTemporalDevServer({
+      port,
+      dbFile: join(outDir, 'temporal.sqlite'),
+      namespace: 'default',
+      logDir,
+      sqlitePragmas: args['sqlite-pragma'],
+    });
   });
-  const natsPort = await freePort();
-  natsServer = await startNatsServer({ port: natsPort, storeDir: join(outDir, 'nats'), logDir });
+  const natsPort = await onFreePort(async (port) => {
+    natsServer = await startNatsServer({ port, storeDir: join(outDir, 'nats'), logDir });
+  });
   return { temporalAddress: `127.0.0.1:${temporalPort}`, natsUrl: `nats://127.0.0.1:${natsPort}` };
 }
 

@@ -4,7 +4,7 @@
  */
 import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import { SEARCH_ATTRIBUTES } from '../schemas/search-attributes.js';
@@ -43,6 +43,35 @@ export async function waitForPort(port: number, timeoutMs: number, child?: Child
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts something on a free port, trying another port if that one was taken in between (a free
+ * port is only free until someone binds it: another server starting beside ours, or one of the
+ * ports the Temporal dev server opens for its own services).
+ */
+export async function onFreePort(start: (port: number) => Promise<void>, attempts = 3): Promise<number> {
+  for (let i = 1; ; i++) {
+    const port = await freePort();
+    try {
+      await start(port);
+      return port;
+    } catch (err) {
+      if (i >= attempts || !(err instanceof Error && /already in use/.test(err.message))) throw err;
+    }
+  }
+}
+
+/**
+ * Why a server's process ended before it listened, as far as its log says: a port it needed was
+ * taken ("address already in use", in Temporal's and NATS's own words), or nothing known.
+ */
+export function startFailure(logText: string): string {
+  return /address already in use/i.test(logText) ? ': a port it needs was already in use' : '';
+}
+
+function logOf(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
 /** True when nothing listens on the port on loopback. */
@@ -147,8 +176,9 @@ export async function startTemporalDevServer(opts: TemporalServerOptions): Promi
     await waitForNamespace(`127.0.0.1:${opts.port}`, opts.namespace, 60_000);
   } catch (err) {
     await handle.stop();
+    const log = join(opts.logDir, 'temporal.log');
     throw new Error(
-      `Temporal dev server did not start (see ${join(opts.logDir, 'temporal.log')}): ${String(err)}`,
+      `Temporal dev server did not start (see ${log}): ${String(err)}${startFailure(logOf(log))}`,
     );
   }
   return handle;
@@ -221,7 +251,8 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<ServerHa
     await waitForPort(opts.port, 30_000, handle.process);
   } catch (err) {
     await handle.stop();
-    throw new Error(`NATS server did not start (see ${join(opts.logDir, 'nats.log')}): ${String(err)}`);
+    const log = join(opts.logDir, 'nats.log');
+    throw new Error(`NATS server did not start (see ${log}): ${String(err)}${startFailure(logOf(log))}`);
   }
   return handle;
 }

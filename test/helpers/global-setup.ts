@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import {
-  freePort,
+  onFreePort,
   startNatsServer,
   startTemporalDevServer,
   type ServerHandle,
@@ -27,19 +27,6 @@ declare module 'vitest' {
   }
 }
 
-/** Starts something on a free port, trying another port if that one was taken in between. */
-async function withFreePort(start: (port: number) => Promise<void>, attempts = 3): Promise<number> {
-  for (let i = 1; ; i++) {
-    const port = await freePort();
-    try {
-      await start(port);
-      return port;
-    } catch (err) {
-      if (i >= attempts || !(err instanceof Error && /already in use/.test(err.message))) throw err;
-    }
-  }
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'hiring-test-'));
   const servers: ServerHandle[] = [];
@@ -50,7 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     // Each port is chosen just before its server starts: the Temporal dev server opens more ports
     // of its own (history, matching, HTTP), which could take a port chosen earlier.
-    const temporalPort = await withFreePort(async (port) => {
+    const temporalPort = await onFreePort(async (port) => {
       servers.push(
         await startTemporalDevServer({
           port,
@@ -60,7 +47,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         }),
       );
     });
-    const natsPort = await withFreePort(async (port) => {
+    const natsPort = await onFreePort(async (port) => {
       servers.push(await startNatsServer({ port, storeDir: join(dir, 'nats'), logDir: join(dir, 'logs') }));
     });
     project.provide('temporalAddress', `127.0.0.1:${temporalPort}`);
