@@ -24,7 +24,7 @@ import { errorHandler, HttpError } from './errors.js';
 import { readiness } from './readiness.js';
 import { applicationRoutes, TRANSITIONS_ROUTE } from './routes/applications.js';
 import { candidateRoutes } from './routes/candidates.js';
-import { bearer, routeContext, type Access } from './routes/context.js';
+import { principalOf, routeContext, type Access } from './routes/context.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { positionRoutes } from './routes/positions.js';
 import { staffRoutes } from './routes/staff.js';
@@ -142,8 +142,7 @@ export async function buildApp(deps: ApiDeps): Promise<{ app: FastifyInstance; r
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config.access;
     if (!access || access === 'public') return;
-    const token = bearer(req);
-    const principal = token ? await deps.tokens.verify(token) : undefined;
+    const principal = await principalOf(req, deps.tokens);
     if (!principal) throw new HttpError(401, 'sign in: a valid bearer token is required');
     if (!access.includes(principal.role)) {
       throw new HttpError(403, `this is for ${access.join(', ')}; you are signed in as ${principal.role}`);

@@ -52,33 +52,36 @@ function applicationPath(id: string): string {
   return `/applications/${encodeURIComponent(m[1]!)}/${encodeURIComponent(m[2]!)}`;
 }
 
-/** The API's query parameters from the flags given: `{ flag: parameter }`; a flag not given (or empty) is left out. */
+/**
+ * The API's query parameters from the flags given: `{ flag: parameter }`; a flag not given (or
+ * empty) is left out, a boolean flag given is `true`.
+ */
 function queryOf(v: Values, params: Record<string, string>): URLSearchParams {
   const q = new URLSearchParams();
   for (const [flag, param] of Object.entries(params)) {
-    const value = opt(v, flag);
+    const value = v[flag] === true ? 'true' : opt(v, flag);
     if (value) q.set(param, value);
   }
   return q;
 }
+/** A list narrowed to one recruiter's (positions and applications alike). */
+const BY_RECRUITER: Options = { recruiter: { type: 'string' }, mine: { type: 'boolean' } };
+const BY_RECRUITER_PARAMS = { recruiter: 'recruiterId', mine: 'mine' };
 /** The flags every application list takes, and the API's parameters for them. */
 const LIST_OPTIONS: Options = {
   stage: { type: 'string' },
   position: { type: 'string' },
   station: { type: 'string' },
-  recruiter: { type: 'string' },
-  mine: { type: 'boolean' },
+  ...BY_RECRUITER,
 };
 function listQuery(v: Values, more: Record<string, string>): URLSearchParams {
-  const q = queryOf(v, {
+  return queryOf(v, {
     stage: 'stage',
     position: 'positionId',
     station: 'dutyStation',
-    recruiter: 'recruiterId',
+    ...BY_RECRUITER_PARAMS,
     ...more,
   });
-  if (v.mine) q.set('mine', 'true');
-  return q;
 }
 
 /** What a recruiter writes with a decision: notes for staff, a reason for a rejected candidate. */
@@ -128,8 +131,7 @@ const COMMANDS: Record<string, Command> = {
       station: { type: 'string' },
       contract: { type: 'string' },
       words: { type: 'string' },
-      recruiter: { type: 'string' },
-      mine: { type: 'boolean' },
+      ...BY_RECRUITER,
       all: { type: 'boolean' },
     },
     async run(ctx, v) {
@@ -137,10 +139,9 @@ const COMMANDS: Record<string, Command> = {
         station: 'dutyStation',
         contract: 'contractType',
         words: 'words',
-        recruiter: 'recruiterId',
+        all: 'includeClosed',
+        ...BY_RECRUITER_PARAMS,
       });
-      if (v.all) q.set('includeClosed', 'true');
-      if (v.mine) q.set('mine', 'true');
       const r = await ctx.call<{ positions: PositionSummary[] }>('GET', `/positions?${q.toString()}`);
       if (!ctx.json) {
         for (const p of r.positions)

@@ -18,7 +18,7 @@ import { csv } from '../csv.js';
 import { HttpError } from '../errors.js';
 import { searchPositions } from '../positions.js';
 import { submitApplication } from '../submissions.js';
-import { ANYONE_SIGNED_IN, Id, type RouteContext, STAFF } from './context.js';
+import { ANYONE_SIGNED_IN, ByRecruiter, Id, recruiterOf, type RouteContext, STAFF } from './context.js';
 
 /** What the application lists (the board, its export) filter by. */
 const ListFilter = z.object({
@@ -26,25 +26,21 @@ const ListFilter = z.object({
   positionId: Id.optional(),
   dutyStation: DutyStationSchema.optional(),
   sla: SlaStatusSchema.optional(),
-  /** Staff: the applications a given recruiter is in charge of (HR looking at someone's load). */
-  recruiterId: Id.optional(),
-  /** Staff: the applications the caller is in charge of (a recruiter's own board). */
-  mine: z.stringbool().optional(),
+  /** The recruiter in charge of the applications. */
+  ...ByRecruiter.shape,
 });
 
-/**
- * The index's filter for a list request: a candidate sees their own applications only; "mine" is
- * the caller's own recruiter id and wins over a recruiterId sent with it.
- */
+/** The index's filter for a list request: a candidate sees their own applications only. */
 function listFilter(
-  { mine, ...q }: z.infer<typeof ListFilter>,
+  { mine, recruiterId, ...q }: z.infer<typeof ListFilter>,
   p: Principal,
 ): Omit<z.infer<typeof ListFilter>, 'mine'> & { candidateId?: string } {
-  if (p.role === 'candidate') {
-    const { recruiterId: _, ...own } = q;
-    return { ...own, candidateId: p.subject };
-  }
-  return mine ? { ...q, recruiterId: p.subject } : q;
+  const recruiter = recruiterOf({ mine, recruiterId }, p);
+  return {
+    ...q,
+    ...(recruiter ? { recruiterId: recruiter } : {}),
+    ...(p.role === 'candidate' ? { candidateId: p.subject } : {}),
+  };
 }
 
 /** Its template, for the API's metrics (transitions by command). */

@@ -97,6 +97,38 @@ export function attachment(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/**
+ * Who the request's bearer token names, if it names anyone: the authentication hook's check, and a
+ * public route that shows staff more (GET /positions) asks it too.
+ */
+export async function principalOf(
+  req: FastifyRequest,
+  tokens: ApiDeps['tokens'],
+): Promise<Principal | undefined> {
+  const token = bearer(req);
+  return token ? tokens.verify(token) : undefined;
+}
+
+/** Staff narrow a list to one recruiter's: their own (`mine`), or anyone's (`recruiterId`). */
+export const ByRecruiter = z.object({
+  /** Staff: a given recruiter's (HR looking at someone's load). */
+  recruiterId: Id.optional(),
+  /** Staff: the caller's own (a recruiter's own board and vacancies). */
+  mine: z.stringbool().optional(),
+});
+
+/**
+ * The recruiter a list is narrowed to: the caller for `mine` (it wins over a recruiterId sent with
+ * it), the one named for staff, nobody for a candidate or visitor (whose a list is stays with staff).
+ */
+export function recruiterOf(
+  { mine, recruiterId }: z.infer<typeof ByRecruiter>,
+  p: Principal | undefined,
+): string | undefined {
+  if (!p || p.role === 'candidate') return undefined;
+  return mine ? p.subject : recruiterId;
+}
+
 /** The token of an `Authorization: Bearer …` header; '' without one. */
 export function bearer(req: FastifyRequest): string {
   const header = req.headers.authorization ?? '';

@@ -11,7 +11,7 @@ import {
   openPosition,
   searchPositions,
 } from '../positions.js';
-import { Id, type RouteContext, STAFF, bearer } from './context.js';
+import { ByRecruiter, Id, principalOf, recruiterOf, type RouteContext, STAFF } from './context.js';
 
 /** Vacancies, the reference data their forms pick from, written-exam sessions, and a position's timeline. */
 export function positionRoutes({ r, deps, who }: RouteContext): void {
@@ -24,9 +24,7 @@ export function positionRoutes({ r, deps, who }: RouteContext): void {
       schema: {
         querystring: PositionSearchSchema.extend({
           includeClosed: z.stringbool().default(false),
-          recruiterId: Id.optional(),
-          /** Staff: the caller's own vacancies. */
-          mine: z.stringbool().optional(),
+          ...ByRecruiter.shape,
         }),
       },
     },
@@ -34,10 +32,9 @@ export function positionRoutes({ r, deps, who }: RouteContext): void {
       const { mine, recruiterId, ...q } = req.query;
       // Closed positions and who a position belongs to are for staff: a candidate's or visitor's
       // includeClosed, mine and recruiterId are ignored.
-      const token = bearer(req);
-      const principal = token ? await deps.tokens.verify(token) : undefined;
-      const staff = principal && principal.role !== 'candidate' ? principal : undefined;
-      const owner = staff && (mine ? staff.subject : recruiterId);
+      const principal = await principalOf(req, deps.tokens);
+      const staff = principal && principal.role !== 'candidate';
+      const owner = recruiterOf({ mine, recruiterId }, principal);
       return {
         positions: await searchPositions(deps.client, {
           ...q,
