@@ -6,12 +6,7 @@ import { loadMasterKey } from '../stores/master-key.js';
 import { encryptionCodec } from '../stores/payload-codec.js';
 import { apiTemporalConnection, buildDeps } from './deps.js';
 import { buildApp } from './server.js';
-import {
-  startReadSide,
-  UNREADABLE_DELIVERIES,
-  UnreadableEvent,
-  type ReadSide,
-} from '../readside/projector.js';
+import { setsAside, startReadSide, type ReadSide } from '../readside/projector.js';
 import { createApiMetrics, serveMetrics } from './metrics.js';
 
 const config = loadConfig();
@@ -44,7 +39,7 @@ const readSide = await startReadSide(nats, {
         err: message,
         // An event this code cannot read is retried a few times (a newer process may read it), then
         // set aside for good: a rebuild with newer code (npm run rebuild-projections) takes it in.
-        setAside: err instanceof UnreadableEvent && m.info.deliveryCount >= UNREADABLE_DELIVERIES,
+        setAside: setsAside(err, m),
       }),
     );
   },

@@ -39,6 +39,11 @@ export class UnreadableEvent extends Error {
  */
 export const UNREADABLE_DELIVERIES = 3;
 
+/** Whether this failed delivery is the one that sets the message aside for good (see above). */
+export function setsAside(err: unknown, m: JsMsg): boolean {
+  return err instanceof UnreadableEvent && m.info.deliveryCount >= UNREADABLE_DELIVERIES;
+}
+
 /** Projections in a NATS key-value bucket, one key per application and per position. */
 export class ProjectionStore {
   constructor(
@@ -179,7 +184,7 @@ export async function runProjector(
         m.ack();
       } catch (err) {
         opts.onError?.(err, m);
-        if (err instanceof UnreadableEvent && m.info.deliveryCount >= UNREADABLE_DELIVERIES) m.term();
+        if (setsAside(err, m)) m.term();
         else m.nak(err instanceof UnreadableEvent ? 1_000 : 500);
       }
     }
