@@ -44,11 +44,15 @@ export interface CpuPerApplication {
   driverMs: number;
 }
 
-/** One round of `--rounds`: the baseline, then the pipeline, each on a fresh worker. */
+/**
+ * One round of `--rounds`: the baseline, the pipeline and (events scenario) the pipeline with the
+ * publish as a no-op, each on a fresh worker, taking turns on the server (bench/turns.ts).
+ */
 export interface RoundFigures {
   baseline: PipelineFigures & { cpu: CpuPerApplication };
   pipeline: PipelineFigures & { cpu: CpuPerApplication; workerPeakMiB: number };
-  ratios: { throughput: number; updateP99: number };
+  publishAsNoop?: PipelineFigures & { cpu: CpuPerApplication };
+  ratios: { throughput: number; updateP99: number; eventCost?: number };
 }
 
 export interface MemoryPoint {
@@ -66,6 +70,10 @@ export interface BenchResult {
     parked: number;
     warmup: number;
     rounds: number;
+    /** Applications per turn: the sides take turns on the server a block at a time. */
+    block: number;
+    /** The harness against itself: the "pipeline" is the bare engine again, and the ratios should read 1. */
+    calibrate: boolean;
     workerOptions: Record<string, unknown>;
     sqlitePragmas: string[];
     scenarios: string[];
@@ -114,11 +122,13 @@ export function renderMarkdown(r: BenchResult): string {
     Math.round((c.serverMs + c.natsMs + c.workerMs + c.driverMs) * 10) / 10;
   const cpu = (name: string, c: CpuPerApplication) =>
     `| ${name} | ${c.serverMs} | ${c.natsMs} | ${c.workerMs} | ${c.driverMs} | ${total(c)} |`;
+  // In a calibration run the second side is the bare engine again: the ratios are the harness's own.
+  const ours = p.calibrate ? 'bare engine again (calibration)' : 'hiring pipeline';
   const rounds = r.rounds
     ? [
-        `Rounds (baseline, then pipeline, each on a fresh worker; the targets below use the medians, the tables above show round ${r.shownRound}):`,
+        `Rounds (each side on a fresh worker, taking turns; the targets below use the medians, the tables above show round ${r.shownRound}):`,
         '',
-        '| round | baseline apps/s | pipeline apps/s | throughput ratio | update p99 ratio | CPU ms per application, baseline | pipeline | CPU ratio |',
+        `| round | baseline apps/s | ${p.calibrate ? 'again' : 'pipeline'} apps/s | throughput ratio | update p99 ratio | CPU ms per application, baseline | ${p.calibrate ? 'again' : 'pipeline'} | CPU ratio |`,
         '|---|---|---|---|---|---|---|---|',
         ...r.rounds.map(
           (x, i) =>
@@ -131,14 +141,14 @@ export function renderMarkdown(r: BenchResult): string {
     `# Benchmark ${r.runId}`,
     '',
     `Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
-    `Parameters: ${p.applications} applications, concurrency ${p.concurrency}, ${p.parked} parked, warm-up ${p.warmup} per worker, ${p.rounds} round${p.rounds === 1 ? '' : 's'} of baseline and pipeline, worker options ${JSON.stringify(p.workerOptions)}, SQLite pragmas ${JSON.stringify(p.sqlitePragmas)}, scenarios ${p.scenarios.join(', ')}${p.smoke ? ' (smoke run: too small to mean anything)' : ''}.`,
+    `Parameters: ${p.applications} applications, concurrency ${p.concurrency}, ${p.parked} parked, warm-up ${p.warmup} per worker, ${p.rounds} round${p.rounds === 1 ? '' : 's'} of baseline and pipeline taking turns of ${p.block} applications${p.calibrate ? ' (calibration: the bare engine on both sides)' : ''}, worker options ${JSON.stringify(p.workerOptions)}, SQLite pragmas ${JSON.stringify(p.sqlitePragmas)}, scenarios ${p.scenarios.join(', ')}${p.smoke ? ' (smoke run: too small to mean anything)' : ''}.`,
     '',
     '## Throughput and latency (ms: p50 / p95 / p99)',
     '',
     '| run | applications | seconds | applications/s | transitions/s | update | query | start |',
     '|---|---|---|---|---|---|---|---|',
     row('bare engine (baseline)', r.baseline),
-    row('hiring pipeline', r.pipeline),
+    row(ours, r.pipeline),
     ...(r.events ? [row('hiring pipeline, publish as no-op', r.events.publishAsNoop)] : []),
     ...(r.dashboard
       ? [row('hiring pipeline, while the dashboard reads', r.dashboard.pipelineUnderLoad)]
@@ -152,7 +162,7 @@ export function renderMarkdown(r: BenchResult): string {
     '| run | Temporal server | NATS server | worker | client (this process) | total |',
     '|---|---|---|---|---|---|',
     cpu('bare engine (baseline)', r.baseline.cpu),
-    cpu('hiring pipeline', r.pipeline.cpu),
+    cpu(ours, r.pipeline.cpu),
     '',
     ...rounds,
     '| target | measured | |',
