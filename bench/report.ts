@@ -124,6 +124,7 @@ export function renderMarkdown(r: BenchResult): string {
     `| ${name} | ${c.serverMs} | ${c.natsMs} | ${c.workerMs} | ${c.driverMs} | ${total(c)} |`;
   // In a calibration run the second side is the bare engine again: the ratios are the harness's own.
   const ours = p.calibrate ? 'bare engine again (calibration)' : 'hiring pipeline';
+  const mine = p.calibrate ? 'again' : 'ours';
   const rounds = r.rounds
     ? [
         `Rounds (each side on a fresh worker, taking turns; the targets below use the medians, the tables above show round ${r.shownRound}):`,
@@ -154,8 +155,8 @@ export function renderMarkdown(r: BenchResult): string {
       ? [row('hiring pipeline, while the dashboard reads', r.dashboard.pipelineUnderLoad)]
       : []),
     '',
-    `Activities per application: ours ${r.pipeline.activitiesPerApplication} (counted in a recorded history), baseline ${r.baseline.activitiesPerApplication}. Worker peak memory during the pipeline: ${r.pipeline.workerPeakMiB} MiB.`,
-    `History per application (means over ${r.pipeline.history.sampled} and ${r.baseline.history.sampled}): ours ${historyText(r.pipeline.history)}; baseline ${historyText(r.baseline.history)}.`,
+    `Activities per application: ${mine} ${r.pipeline.activitiesPerApplication} (counted in a recorded history), baseline ${r.baseline.activitiesPerApplication}. Worker peak memory during the ${p.calibrate ? 'second side' : 'pipeline'}: ${r.pipeline.workerPeakMiB} MiB.`,
+    `History per application (means over ${r.pipeline.history.sampled} and ${r.baseline.history.sampled}): ${mine} ${historyText(r.pipeline.history)}; baseline ${historyText(r.baseline.history)}.`,
     '',
     "CPU time per application during the timed run (ms; the processes share the machine's cores):",
     '',

@@ -32,12 +32,16 @@ describe('benchmark', () => {
       expect(run.update.count).toBe(8 * run.applications);
       expect(run.applicationsPerSecond).toBeGreaterThan(0);
     }
-    // Two rounds at smoke size (`--rounds`): each its own baseline and pipeline; the targets are
-    // judged on the median round, whose figures are the ones shown.
+    // Two rounds at smoke size (`--rounds`): each its own baseline, pipeline and no-op-publish
+    // pipeline, taking turns on the server (bench/turns.ts) in blocks smaller than the run; the
+    // targets are judged on the median round, whose figures are the ones shown.
     expect(result.rounds).toHaveLength(2);
+    expect(result.parameters.block).toBeLessThan(result.parameters.applications);
     for (const round of result.rounds!) {
       expect(round.baseline.applications).toBe(result.parameters.applications);
       expect(round.pipeline.update.count).toBe(8 * result.parameters.applications);
+      expect(round.publishAsNoop?.update.count).toBe(8 * result.parameters.applications);
+      expect(round.ratios.eventCost).toEqual(expect.any(Number));
     }
     const shown = result.rounds!.find((r) => r.ratios.throughput === result.ratios.throughput);
     expect(shown?.pipeline.applicationsPerSecond).toBe(result.pipeline.applicationsPerSecond);
