@@ -205,11 +205,11 @@ const noSamples = (): Samples => ({
   cpu: { serverMs: 0, natsMs: 0, workerMs: 0, driverMs: 0 },
 });
 
-/** One side of a comparison: its worker, and how it runs its applications from..from + count - 1. */
+/** One side of a comparison: its worker, and how it runs applications from..from + count - 1 into its samples. */
 interface Side {
   label: string;
   worker: Child;
-  run(from: number, count: number, into: Samples): Promise<void>;
+  run(from: number, count: number): Promise<void>;
   samples: Samples;
 }
 
@@ -221,7 +221,7 @@ async function takeTurns(sides: Side[]): Promise<(PipelineFigures & { cpu: CpuPe
   for (const turn of turns(sides.length, N, BLOCK)) {
     const side = sides[turn.side]!;
     const t0 = performance.now();
-    const { cpu } = await cpuOf(side.worker.pid, () => side.run(turn.from, turn.count, side.samples));
+    const { cpu } = await cpuOf(side.worker.pid, () => side.run(turn.from, turn.count));
     side.samples.ms += performance.now() - t0;
     side.samples.count += turn.count;
     for (const k of Object.keys(cpu) as (keyof CpuPerApplication)[]) side.samples.cpu[k] += cpu[k];
@@ -627,11 +627,12 @@ async function main(): Promise<BenchResult> {
     const bareSide = async (label: string, taskQueue: string, prefix: string): Promise<Side> => {
       const worker = await startWorker(`worker-${label}`, 'bare', taskQueue);
       await runBare(bareClient, taskQueue, `warm-${prefix}`, WARMUP);
+      const samples = noSamples();
       return {
         label,
         worker,
-        samples: noSamples(),
-        run: (from, count, into) => runBare(bareClient, taskQueue, prefix, count, into, from),
+        samples,
+        run: (from, count) => runBare(bareClient, taskQueue, prefix, count, samples, from),
       };
     };
     const pipelineSide = async (
@@ -643,20 +644,14 @@ async function main(): Promise<BenchResult> {
     ): Promise<Side> => {
       const worker = await startWorker(`worker-${label}`, 'hiring', taskQueue, extra);
       await runPipeline(client, taskQueue, warmPosition, warm, examSeats);
+      const samples = noSamples();
       return {
         label,
         worker,
-        samples: noSamples(),
-        run: async (from, count, into) => {
-          await runPipeline(
-            client,
-            taskQueue,
-            positionId,
-            ids.slice(from, from + count),
-            examSeats,
-            into,
-            from,
-          );
+        samples,
+        run: async (from, count) => {
+          const candidates = ids.slice(from, from + count);
+          await runPipeline(client, taskQueue, positionId, candidates, examSeats, samples, from);
         },
       };
     };
