@@ -122,14 +122,16 @@ export function renderMarkdown(r: BenchResult): string {
     Math.round((c.serverMs + c.natsMs + c.workerMs + c.driverMs) * 10) / 10;
   const cpu = (name: string, c: CpuPerApplication) =>
     `| ${name} | ${c.serverMs} | ${c.natsMs} | ${c.workerMs} | ${c.driverMs} | ${total(c)} |`;
-  // In a calibration run the second side is the bare engine again: the ratios are the harness's own.
-  const ours = p.calibrate ? 'bare engine again (calibration)' : 'hiring pipeline';
-  const mine = p.calibrate ? 'again' : 'ours';
+  // What the second side is called: in a calibration run it is the bare engine again, and the
+  // ratios are the harness's own.
+  const second = p.calibrate
+    ? { row: 'bare engine again (calibration)', column: 'again', whose: 'again', run: 'second side' }
+    : { row: 'hiring pipeline', column: 'pipeline', whose: 'ours', run: 'pipeline' };
   const rounds = r.rounds
     ? [
         `Rounds (each side on a fresh worker, taking turns; the targets below use the medians, the tables above show round ${r.shownRound}):`,
         '',
-        `| round | baseline apps/s | ${p.calibrate ? 'again' : 'pipeline'} apps/s | throughput ratio | update p99 ratio | CPU ms per application, baseline | ${p.calibrate ? 'again' : 'pipeline'} | CPU ratio |`,
+        `| round | baseline apps/s | ${second.column} apps/s | throughput ratio | update p99 ratio | CPU ms per application, baseline | ${second.column} | CPU ratio |`,
         '|---|---|---|---|---|---|---|---|',
         ...r.rounds.map(
           (x, i) =>
@@ -149,21 +151,21 @@ export function renderMarkdown(r: BenchResult): string {
     '| run | applications | seconds | applications/s | transitions/s | update | query | start |',
     '|---|---|---|---|---|---|---|---|',
     row('bare engine (baseline)', r.baseline),
-    row(ours, r.pipeline),
+    row(second.row, r.pipeline),
     ...(r.events ? [row('hiring pipeline, publish as no-op', r.events.publishAsNoop)] : []),
     ...(r.dashboard
       ? [row('hiring pipeline, while the dashboard reads', r.dashboard.pipelineUnderLoad)]
       : []),
     '',
-    `Activities per application: ${mine} ${r.pipeline.activitiesPerApplication} (counted in a recorded history), baseline ${r.baseline.activitiesPerApplication}. Worker peak memory during the ${p.calibrate ? 'second side' : 'pipeline'}: ${r.pipeline.workerPeakMiB} MiB.`,
-    `History per application (means over ${r.pipeline.history.sampled} and ${r.baseline.history.sampled}): ${mine} ${historyText(r.pipeline.history)}; baseline ${historyText(r.baseline.history)}.`,
+    `Activities per application: ${second.whose} ${r.pipeline.activitiesPerApplication} (counted in a recorded history), baseline ${r.baseline.activitiesPerApplication}. Worker peak memory during the ${second.run}: ${r.pipeline.workerPeakMiB} MiB.`,
+    `History per application (means over ${r.pipeline.history.sampled} and ${r.baseline.history.sampled}): ${second.whose} ${historyText(r.pipeline.history)}; baseline ${historyText(r.baseline.history)}.`,
     '',
     "CPU time per application during the timed run (ms; the processes share the machine's cores):",
     '',
     '| run | Temporal server | NATS server | worker | client (this process) | total |',
     '|---|---|---|---|---|---|',
     cpu('bare engine (baseline)', r.baseline.cpu),
-    cpu(ours, r.pipeline.cpu),
+    cpu(second.row, r.pipeline.cpu),
     '',
     ...rounds,
     '| target | measured | |',
