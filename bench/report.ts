@@ -44,15 +44,39 @@ export interface CpuPerApplication {
   driverMs: number;
 }
 
+/** A timed side's figures and where its CPU went. */
+export type Figures = PipelineFigures & { cpu: CpuPerApplication };
+
+/** All the CPU an application cost, every process together. */
+export function totalCpu(c: CpuPerApplication): number {
+  return Math.round((c.serverMs + c.natsMs + c.workerMs + c.driverMs) * 10) / 10;
+}
+
+/** The pipeline against the baseline (and against itself without its effects), in one round or as medians. */
+export interface Ratios {
+  throughput: number;
+  updateP99: number;
+  /** CPU per application, every process together. */
+  cpu: number;
+  /** Events scenario: the throughput publishing costs, against the same pipeline publishing nothing. */
+  eventCost?: number;
+  /** Effects scenario: the pipeline with no emails or events, against the baseline. */
+  withoutEffects?: { throughput: number; updateP99: number; cpu: number };
+  /** Effects scenario: the effects' share of the CPU the pipeline spends beyond the baseline. */
+  effectsShare?: number;
+}
+
 /**
- * One round of `--rounds`: the baseline, the pipeline and (events scenario) the pipeline with the
- * publish as a no-op, each on a fresh worker, taking turns on the server (bench/turns.ts).
+ * One round of `--rounds`: the baseline, the pipeline and the pipeline with the publish as a no-op
+ * (events scenario) and with no emails or events (effects scenario), each on a fresh worker,
+ * taking turns on the server (bench/turns.ts).
  */
 export interface RoundFigures {
-  baseline: PipelineFigures & { cpu: CpuPerApplication };
-  pipeline: PipelineFigures & { cpu: CpuPerApplication; workerPeakMiB: number };
-  publishAsNoop?: PipelineFigures & { cpu: CpuPerApplication };
-  ratios: { throughput: number; updateP99: number; eventCost?: number };
+  baseline: Figures;
+  pipeline: Figures & { workerPeakMiB: number };
+  publishAsNoop?: Figures;
+  effectsAsNoop?: Figures;
+  ratios: Ratios;
 }
 
 export interface MemoryPoint {
@@ -91,12 +115,13 @@ export interface BenchResult {
     cpu: CpuPerApplication;
   };
   /** The medians over the rounds; the figures above are from the round of the median throughput ratio. */
-  ratios: { throughput: number; updateP99: number; eventCost?: number };
+  ratios: Ratios;
   /** Every round, when there was more than one, and which of them (from 1) the figures above are. */
   rounds?: RoundFigures[];
   shownRound?: number;
   // The scenarios below are left out of a `--scenarios throughput` run.
   events?: { withPublish: PipelineFigures; publishAsNoop: PipelineFigures };
+  effects?: { effectsAsNoop: Figures };
   parked?: {
     memory: MemoryPoint[];
     perApplication: { applications: number; workerKiB: number; serverKiB: number }[];
@@ -118,10 +143,8 @@ export function renderMarkdown(r: BenchResult): string {
   const p = r.parameters;
   const row = (name: string, f: PipelineFigures) =>
     `| ${name} | ${f.applications} | ${f.seconds} | ${f.applicationsPerSecond} | ${f.transitionsPerSecond} | ${ms(f.update)} | ${ms(f.query)} | ${ms(f.start)} |`;
-  const total = (c: CpuPerApplication) =>
-    Math.round((c.serverMs + c.natsMs + c.workerMs + c.driverMs) * 10) / 10;
   const cpu = (name: string, c: CpuPerApplication) =>
-    `| ${name} | ${c.serverMs} | ${c.natsMs} | ${c.workerMs} | ${c.driverMs} | ${total(c)} |`;
+    `| ${name} | ${c.serverMs} | ${c.natsMs} | ${c.workerMs} | ${c.driverMs} | ${totalCpu(c)} |`;
   // What the second side is called: in a calibration run it is the bare engine again, and the
   // ratios are the harness's own.
   const second = p.calibrate
@@ -135,7 +158,7 @@ export function renderMarkdown(r: BenchResult): string {
         '|---|---|---|---|---|---|---|---|',
         ...r.rounds.map(
           (x, i) =>
-            `| ${i + 1} | ${x.baseline.applicationsPerSecond} | ${x.pipeline.applicationsPerSecond} | ${x.ratios.throughput} | ${x.ratios.updateP99} | ${total(x.baseline.cpu)} | ${total(x.pipeline.cpu)} | ${Math.round((total(x.pipeline.cpu) / total(x.baseline.cpu)) * 100) / 100} |`,
+            `| ${i + 1} | ${x.baseline.applicationsPerSecond} | ${x.pipeline.applicationsPerSecond} | ${x.ratios.throughput} | ${x.ratios.updateP99} | ${totalCpu(x.baseline.cpu)} | ${totalCpu(x.pipeline.cpu)} | ${x.ratios.cpu} |`,
         ),
         '',
       ]
@@ -153,6 +176,7 @@ export function renderMarkdown(r: BenchResult): string {
     row('bare engine (baseline)', r.baseline),
     row(second.row, r.pipeline),
     ...(r.events ? [row('hiring pipeline, publish as no-op', r.events.publishAsNoop)] : []),
+    ...(r.effects ? [row('hiring pipeline, no emails or events', r.effects.effectsAsNoop)] : []),
     ...(r.dashboard
       ? [row('hiring pipeline, while the dashboard reads', r.dashboard.pipelineUnderLoad)]
       : []),
@@ -166,6 +190,7 @@ export function renderMarkdown(r: BenchResult): string {
     '|---|---|---|---|---|---|',
     cpu('bare engine (baseline)', r.baseline.cpu),
     cpu(second.row, r.pipeline.cpu),
+    ...(r.effects ? [cpu('hiring pipeline, no emails or events', r.effects.effectsAsNoop.cpu)] : []),
     '',
     ...rounds,
     '| target | measured | |',
@@ -177,6 +202,26 @@ export function renderMarkdown(r: BenchResult): string {
       : `| publishing events costs under 10% of throughput | ${(r.ratios.eventCost * 100).toFixed(1)}% | ${verdict(r.ratios.eventCost < 0.1)} |`,
     '',
   ];
+  const without = r.ratios.withoutEffects;
+  if (without && r.ratios.effectsShare !== undefined) {
+    const percent = (share: number | undefined) => `${Math.round((share ?? NaN) * 100)}%`;
+    const byRound = r.rounds
+      ? ` (by round: ${r.rounds.map((x) => percent(x.ratios.effectsShare)).join(', ')})`
+      : '';
+    out.push(
+      '## What our extra is made of',
+      '',
+      "The pipeline with its emails and events as no-ops (each still checks its input), in turns with the others: our workflow, its encrypted payloads, the seat booking and the activities' bookkeeping, without the work the effects do. Medians over the rounds.",
+      '',
+      '| against the baseline | throughput ratio | update p99 ratio | CPU ratio |',
+      '|---|---|---|---|',
+      `| hiring pipeline | ${r.ratios.throughput} | ${r.ratios.updateP99} | ${r.ratios.cpu} |`,
+      `| hiring pipeline, no emails or events | ${without.throughput} | ${without.updateP99} | ${without.cpu} |`,
+      '',
+      `The emails and events take ${percent(r.ratios.effectsShare)} of the CPU the pipeline spends beyond the baseline${byRound}; the rest is what it costs without them.`,
+      '',
+    );
+  }
   if (r.parked) {
     const parked = r.parked;
     out.push(
@@ -240,6 +285,9 @@ export function renderChart(r: BenchResult): string {
     { name: 'pipeline', v: r.pipeline.applicationsPerSecond, color: '#1f5fa8' },
     ...(r.events
       ? [{ name: 'no-op publish', v: r.events.publishAsNoop.applicationsPerSecond, color: '#6aa0d8' }]
+      : []),
+    ...(r.effects
+      ? [{ name: 'no effects', v: r.effects.effectsAsNoop.applicationsPerSecond, color: '#9bbbe0' }]
       : []),
     ...(r.dashboard
       ? [{ name: 'with dashboard', v: r.dashboard.pipelineUnderLoad.applicationsPerSecond, color: '#c77b1d' }]

@@ -10,6 +10,7 @@
  *   npm run bench -- --worker-options '{"maxCachedWorkflows":2000}'   # a tuning experiment
  *   npm run bench -- --n 200 --scenarios throughput --profile  # baseline and pipeline, CPU profiles
  *   npm run bench -- --n 200 --scenarios throughput --rounds 3 # the two three times over: the noise
+ *   npm run bench -- --n 1000 --scenarios throughput,effects --rounds 3 # and without emails or events
  */
 import { Client, Connection, WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -52,8 +53,10 @@ import {
   type CpuPerApplication,
   type HistorySize,
   type Latency,
+  type Figures,
   type PipelineFigures,
   type RoundFigures,
+  totalCpu,
 } from './report.js';
 import { turns } from './turns.js';
 import type { BarePlan } from './workflows/bare.js';
@@ -68,7 +71,7 @@ const { values: args } = parseArgs({
     'worker-options': { type: 'string', default: '{}' },
     'sqlite-pragma': { type: 'string', multiple: true, default: SQLITE_PRAGMAS },
     // For tuning experiments: `--scenarios throughput` runs the baseline and the pipeline only.
-    scenarios: { type: 'string', default: 'throughput,events,parked,dashboard' },
+    scenarios: { type: 'string', default: 'throughput,events,effects,parked,dashboard' },
     // Writes a V8 CPU profile of every worker and API process under <run>/profiles (for chrome://inspect).
     profile: { type: 'boolean', default: false },
     // Baseline and pipeline taken this many times, alternating: the spread is the runs' noise.
@@ -90,7 +93,7 @@ const BLOCK = smoke ? 3 : Number(args.block);
 const CALIBRATE = args.calibrate;
 const WARMUP = Math.min(20, Math.ceil(N / 10));
 const workerOptions = JSON.parse(args['worker-options']) as Record<string, unknown>;
-const SCENARIOS = ['throughput', 'events', 'parked', 'dashboard'] as const;
+const SCENARIOS = ['throughput', 'events', 'effects', 'parked', 'dashboard'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const scenarios = new Set(args.scenarios.split(',').map((x) => x.trim())) as Set<Scenario>;
 for (const name of scenarios)
@@ -217,7 +220,7 @@ interface Side {
  * Runs the sides' applications in turns (bench/turns.ts), timing each turn and the CPU of the
  * servers, the side's worker and this process during it; a side's figures are over all its turns.
  */
-async function takeTurns(sides: Side[]): Promise<(PipelineFigures & { cpu: CpuPerApplication })[]> {
+async function takeTurns(sides: Side[]): Promise<Figures[]> {
   for (const turn of turns(sides.length, N, BLOCK)) {
     const side = sides[turn.side]!;
     const t0 = performance.now();
@@ -240,13 +243,16 @@ async function takeTurns(sides: Side[]): Promise<(PipelineFigures & { cpu: CpuPe
 }
 
 function ratiosOf(
-  pipeline: PipelineFigures,
-  baseline: PipelineFigures,
-  withoutEvents?: PipelineFigures,
+  pipeline: Figures,
+  baseline: Figures,
+  withoutEvents?: Figures,
+  withoutEffects?: Figures,
 ): RoundFigures['ratios'] {
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   return {
-    throughput: Math.round((pipeline.applicationsPerSecond / baseline.applicationsPerSecond) * 100) / 100,
-    updateP99: Math.round((pipeline.update.p99 / baseline.update.p99) * 100) / 100,
+    throughput: ratio(pipeline.applicationsPerSecond, baseline.applicationsPerSecond),
+    updateP99: ratio(pipeline.update.p99, baseline.update.p99),
+    cpu: ratio(totalCpu(pipeline.cpu), totalCpu(baseline.cpu)),
     // What publishing costs: the throughput lost against the same pipeline publishing nothing.
     ...(withoutEvents
       ? {
@@ -256,6 +262,22 @@ function ratiosOf(
                 withoutEvents.applicationsPerSecond) *
                 1000,
             ) / 1000,
+        }
+      : {}),
+    // The pipeline with no emails or events against the bare engine: what our workflow, its
+    // payloads and the activities' bookkeeping cost apart from the work the effects do; and the
+    // effects' share of all the CPU we spend beyond the bare engine.
+    ...(withoutEffects
+      ? {
+          withoutEffects: {
+            throughput: ratio(withoutEffects.applicationsPerSecond, baseline.applicationsPerSecond),
+            updateP99: ratio(withoutEffects.update.p99, baseline.update.p99),
+            cpu: ratio(totalCpu(withoutEffects.cpu), totalCpu(baseline.cpu)),
+          },
+          effectsShare: ratio(
+            totalCpu(pipeline.cpu) - totalCpu(withoutEffects.cpu),
+            totalCpu(pipeline.cpu) - totalCpu(baseline.cpu),
+          ),
         }
       : {}),
   };
@@ -673,24 +695,36 @@ async function main(): Promise<BenchResult> {
         ...(scenarios.has('events')
           ? [
               await pipelineSide(`noop-events${tag}`, 'bench-noop', `NOEV${tag}`, `WARM2${tag}`, {
-                BENCH_EVENTS: 'noop',
+                BENCH_NOOP: 'publish',
+              }),
+            ]
+          : []),
+        ...(scenarios.has('effects')
+          ? [
+              await pipelineSide(`noop-effects${tag}`, 'bench-noop-effects', `NOEF${tag}`, `WARM3${tag}`, {
+                BENCH_NOOP: 'effects',
               }),
             ]
           : []),
       ];
       const peak: number[] = [];
       const sampler = setInterval(() => peak.push(rssMiB(sides[1]!.worker.pid)), 500);
-      const [baseline, pipeline, withoutEvents] = await takeTurns(sides);
+      const figures = await takeTurns(sides);
       clearInterval(sampler);
       for (const side of sides) await side.worker.stop();
+      const [baseline, pipeline] = figures;
+      const withoutEvents = scenarios.has('events') ? figures[2] : undefined;
+      const withoutEffects = scenarios.has('effects') ? figures.at(-1) : undefined;
       log(`baseline ${JSON.stringify(baseline)}`);
       log(`${CALIBRATE ? 'baseline again' : 'pipeline'} ${JSON.stringify(pipeline)}`);
       if (withoutEvents) log(`without events ${JSON.stringify(withoutEvents)}`);
+      if (withoutEffects) log(`without effects ${JSON.stringify(withoutEffects)}`);
       rounds.push({
         baseline: baseline!,
         pipeline: { ...pipeline!, workerPeakMiB: Math.max(...peak.filter(Number.isFinite), 0) },
         ...(withoutEvents ? { publishAsNoop: withoutEvents } : {}),
-        ratios: ratiosOf(pipeline!, baseline!, withoutEvents),
+        ...(withoutEffects ? { effectsAsNoop: withoutEffects } : {}),
+        ratios: ratiosOf(pipeline!, baseline!, withoutEvents, withoutEffects),
       });
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -732,6 +766,7 @@ async function main(): Promise<BenchResult> {
       ratios: {
         throughput: medianThroughput,
         updateP99: median(rounds.map((r) => r.ratios.updateP99)),
+        cpu: median(rounds.map((r) => r.ratios.cpu)),
       },
       ...(rounds.length > 1 ? { rounds, shownRound } : {}),
     };
@@ -740,6 +775,18 @@ async function main(): Promise<BenchResult> {
       // 5. The same pipeline with the JetStream publish as a no-op, in turns with the others.
       result.events = { withPublish: pipeline, publishAsNoop: shown.publishAsNoop };
       result.ratios.eventCost = median(rounds.map((r) => r.ratios.eventCost!));
+    }
+    if (shown.effectsAsNoop) {
+      // 6. The same pipeline with no emails or events, in turns with the others.
+      const of = (pick: (r: RoundFigures['ratios']) => number | undefined) =>
+        median(rounds.map((r) => pick(r.ratios)!));
+      result.effects = { effectsAsNoop: shown.effectsAsNoop };
+      result.ratios.withoutEffects = {
+        throughput: of((r) => r.withoutEffects?.throughput),
+        updateP99: of((r) => r.withoutEffects?.updateP99),
+        cpu: of((r) => r.withoutEffects?.cpu),
+      };
+      result.ratios.effectsShare = of((r) => r.effectsShare);
     }
     if (!scenarios.has('parked')) return result;
 

@@ -1,13 +1,15 @@
 /**
  * One worker process for the benchmark, so its memory is its own: `hiring` hosts the real
- * application workflow and activities (BENCH_EVENTS=noop swaps the JetStream publish for a no-op),
- * `bare` hosts the baseline workflow with no-op activities. Worker options come as JSON in
+ * application workflow and activities (BENCH_NOOP=publish swaps the JetStream publish for a no-op,
+ * BENCH_NOOP=effects the emails too), `bare` hosts the baseline workflow with no-op activities. Worker options come as JSON in
  * BENCH_WORKER_OPTIONS. Prints "ready" when it polls, and stops on SIGTERM.
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createRequire } from 'node:module';
 import { connectNats } from '../activities/nats.js';
 import { loadConfig } from '../schemas/config.js';
+import type { ActivityDeps } from '../activities/index.js';
+import { EmailRequestSchema } from '../schemas/effects.js';
 import { DomainEventSchema } from '../schemas/events.js';
 import { installWorkerRuntime } from '../workers/logging.js';
 import { createHiringWorker } from '../workers/worker.js';
@@ -38,19 +40,7 @@ if (mode === 'bare') {
     config,
     nats,
     workerOptions: options,
-    ...(process.env.BENCH_EVENTS === 'noop'
-      ? {
-          activityDeps: {
-            // Validates as the real publisher does, then does not publish: the difference is the publish.
-            events: {
-              publish: (event) => {
-                DomainEventSchema.parse(event);
-                return Promise.resolve({ seq: 0, duplicate: false });
-              },
-            },
-          },
-        }
-      : {}),
+    activityDeps: noopDeps(process.env.BENCH_NOOP),
   });
   worker = hiring.worker;
   close = async () => {
@@ -65,3 +55,27 @@ const running = worker.run();
 console.log('ready');
 await running;
 await close();
+
+/**
+ * What a no-op side replaces: each no-op validates its input as the real one does, then does
+ * nothing, so the difference from the real pipeline is the work itself (publishing; rendering,
+ * composing and writing the emails, looking up their recipients).
+ */
+function noopDeps(what: string | undefined): Partial<ActivityDeps> {
+  if (what === undefined) return {};
+  if (what !== 'publish' && what !== 'effects')
+    throw new Error(`BENCH_NOOP: '${what}' is not 'publish' or 'effects'`);
+  const events: ActivityDeps['events'] = {
+    publish: (event) => {
+      DomainEventSchema.parse(event);
+      return Promise.resolve({ seq: 0, duplicate: false });
+    },
+  };
+  if (what === 'publish') return { events };
+  const mailer: ActivityDeps['mailer'] = {
+    send: (input) => Promise.resolve({ emailId: EmailRequestSchema.parse(input).emailId, status: 'sent' }),
+    sendRaw: (message) => Promise.resolve({ emailId: message.emailId, status: 'sent' }),
+    close: () => undefined,
+  };
+  return { events, mailer };
+}

@@ -5,7 +5,7 @@
  * same for bench/replay-cost.ts, the workflow code's cost alone.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,15 +25,21 @@ describe('benchmark', () => {
     expect(stdout).toContain('[bench] parameters');
     const result = JSON.parse(readFileSync(join(out, 'smoke-latest.json'), 'utf8')) as BenchResult;
     // A default run has every scenario.
-    const { events, parked, dashboard } = result;
-    if (!events || !parked || !dashboard) throw new Error('a default run left out a scenario');
-    for (const run of [result.baseline, result.pipeline, events.publishAsNoop, dashboard.pipelineUnderLoad]) {
+    const { events, effects, parked, dashboard } = result;
+    if (!events || !effects || !parked || !dashboard) throw new Error('a default run left out a scenario');
+    for (const run of [
+      result.baseline,
+      result.pipeline,
+      events.publishAsNoop,
+      effects.effectsAsNoop,
+      dashboard.pipelineUnderLoad,
+    ]) {
       expect(run.applications).toBe(result.parameters.applications);
       expect(run.update.count).toBe(8 * run.applications);
       expect(run.applicationsPerSecond).toBeGreaterThan(0);
     }
-    // Two rounds at smoke size (`--rounds`): each its own baseline, pipeline and no-op-publish
-    // pipeline, taking turns on the server (bench/turns.ts) in blocks smaller than the run; the
+    // Two rounds at smoke size (`--rounds`): each its own baseline, pipeline, no-op-publish
+    // pipeline and pipeline without effects, taking turns on the server (bench/turns.ts) in blocks smaller than the run; the
     // targets are judged on the median round, whose figures are the ones shown.
     expect(result.rounds).toHaveLength(2);
     expect(result.parameters.block).toBeLessThan(result.parameters.applications);
@@ -42,7 +48,23 @@ describe('benchmark', () => {
       expect(round.pipeline.update.count).toBe(8 * result.parameters.applications);
       expect(round.publishAsNoop?.update.count).toBe(8 * result.parameters.applications);
       expect(round.ratios.eventCost).toEqual(expect.any(Number));
+      expect(round.effectsAsNoop?.update.count).toBe(8 * result.parameters.applications);
+      const { throughput, updateP99, cpu } = round.ratios.withoutEffects ?? {};
+      for (const ratio of [throughput, updateP99, cpu]) expect(ratio).toBeGreaterThan(0);
+      expect(round.ratios.effectsShare).toEqual(expect.any(Number));
     }
+    // The side without effects sent no email, where the pipeline's applications did.
+    const runDir = readdirSync(out).find((f) => f.startsWith('smoke-2'))!;
+    const outbox = join(out, runDir, 'data', 'outbox');
+    // Any case: nodemailer writes the header as X-Hiring-Email-ID. Later rounds number their prefix (PIPE2).
+    const sentFor = (prefix: string) =>
+      readdirSync(outbox).filter((f) =>
+        new RegExp(`^X-Hiring-Email-Id: application/${prefix}\\d*/`, 'im').test(
+          readFileSync(join(outbox, f), 'utf8'),
+        ),
+      ).length;
+    expect(sentFor('PIPE')).toBeGreaterThan(0);
+    expect(sentFor('NOEF')).toBe(0);
     const shown = result.rounds!.find((r) => r.ratios.throughput === result.ratios.throughput);
     expect(shown?.pipeline.applicationsPerSecond).toBe(result.pipeline.applicationsPerSecond);
     // What the server stores per application, read from real histories of both kinds.
@@ -62,9 +84,9 @@ describe('benchmark', () => {
     expect(parked.memory.every((m) => m.workerMiB > 0 && m.serverMiB > 0)).toBe(true);
     expect(dashboard.list.count).toBeGreaterThan(0);
     expect(dashboard.count.count).toBeGreaterThan(0);
-    expect(readFileSync(join(out, 'smoke-latest.md'), 'utf8')).toMatch(
-      /\| bare engine \(baseline\) \| \d+ \|/,
-    );
+    const markdown = readFileSync(join(out, 'smoke-latest.md'), 'utf8');
+    expect(markdown).toMatch(/\| bare engine \(baseline\) \| \d+ \|/);
+    expect(markdown).toMatch(/\| hiring pipeline, no emails or events \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/);
     expect(readFileSync(join(out, 'smoke-latest.svg'), 'utf8')).toMatch(
       /^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/,
     );
