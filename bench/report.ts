@@ -121,7 +121,7 @@ export interface BenchResult {
   shownRound?: number;
   // The scenarios below are left out of a `--scenarios throughput` run.
   events?: { withPublish: PipelineFigures; publishAsNoop: PipelineFigures };
-  effects?: { effectsAsNoop: Figures };
+  effects?: { effectsAsNoop: Figures; history: HistorySize };
   parked?: {
     memory: MemoryPoint[];
     perApplication: { applications: number; workerKiB: number; serverKiB: number }[];
@@ -203,7 +203,7 @@ export function renderMarkdown(r: BenchResult): string {
     '',
   ];
   const without = r.ratios.withoutEffects;
-  if (without && r.ratios.effectsShare !== undefined) {
+  if (r.effects && without && r.ratios.effectsShare !== undefined) {
     const percent = (share: number | undefined) => `${Math.round((share ?? NaN) * 100)}%`;
     const byRound = r.rounds
       ? ` (by round: ${r.rounds.map((x) => percent(x.ratios.effectsShare)).join(', ')})`
@@ -217,6 +217,8 @@ export function renderMarkdown(r: BenchResult): string {
       '|---|---|---|---|',
       `| hiring pipeline | ${r.ratios.throughput} | ${r.ratios.updateP99} | ${r.ratios.cpu} |`,
       `| hiring pipeline, no emails or events | ${without.throughput} | ${without.updateP99} | ${without.cpu} |`,
+      '',
+      `History per application without them: ${historyText(r.effects.history)}.`,
       '',
       `The emails and events take ${percent(r.ratios.effectsShare)} of the CPU the pipeline spends beyond the baseline${byRound}; the rest is what it costs without them.`,
       '',

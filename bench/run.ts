@@ -780,7 +780,13 @@ async function main(): Promise<BenchResult> {
       // 6. The same pipeline with no emails or events, in turns with the others.
       const of = (pick: (r: RoundFigures['ratios']) => number | undefined) =>
         median(rounds.map((r) => pick(r.ratios)!));
-      result.effects = { effectsAsNoop: shown.effectsAsNoop };
+      // Its histories too: no-ops finish together, so their completions share workflow tasks.
+      const noEffectsHistories = await Promise.all(
+        sample.map((c) =>
+          client.workflow.getHandle(applicationWorkflowId(`NOEF${shownTag}`, c)).fetchHistory(),
+        ),
+      );
+      result.effects = { effectsAsNoop: shown.effectsAsNoop, history: historyStats(noEffectsHistories) };
       result.ratios.withoutEffects = {
         throughput: of((r) => r.withoutEffects?.throughput),
         updateP99: of((r) => r.withoutEffects?.updateP99),

@@ -67,8 +67,8 @@ describe('benchmark', () => {
     expect(sentFor('NOEF')).toBe(0);
     const shown = result.rounds!.find((r) => r.ratios.throughput === result.ratios.throughput);
     expect(shown?.pipeline.applicationsPerSecond).toBe(result.pipeline.applicationsPerSecond);
-    // What the server stores per application, read from real histories of both kinds.
-    for (const { history } of [result.baseline, result.pipeline]) {
+    // What the server stores per application, read from real histories of every kind.
+    for (const { history } of [result.baseline, result.pipeline, effects]) {
       expect(history.sampled).toBe(Math.min(result.parameters.applications, 20));
       expect(history.events > 0 && history.workflowTasks > 0 && history.kiB > 0).toBe(true);
     }
