@@ -687,34 +687,35 @@ async function main(): Promise<BenchResult> {
           (scenarios.has('events') ? `, ${N} with the publish as a no-op` : '') +
           `, concurrency ${C}, in turns of ${BLOCK}`,
       );
+      // Started (and warmed up) in the order they take their first turns.
+      const baselineSide = await bareSide(`bare${tag}`, 'bench-bare', `bare${tag}`);
+      const secondSide = CALIBRATE
+        ? await bareSide(`bareB${tag}`, 'bench-bare-b', `bareB${tag}`)
+        : await pipelineSide(`pipeline${tag}`, 'bench-hiring', `PIPE${tag}`, `WARM1${tag}`);
+      const noopPublish = scenarios.has('events')
+        ? await pipelineSide(`noop-events${tag}`, 'bench-noop', `NOEV${tag}`, `WARM2${tag}`, {
+            BENCH_NOOP: 'publish',
+          })
+        : undefined;
+      const noEffects = scenarios.has('effects')
+        ? await pipelineSide(`noop-effects${tag}`, 'bench-noop-effects', `NOEF${tag}`, `WARM3${tag}`, {
+            BENCH_NOOP: 'effects',
+          })
+        : undefined;
       const sides = [
-        await bareSide(`bare${tag}`, 'bench-bare', `bare${tag}`),
-        CALIBRATE
-          ? await bareSide(`bareB${tag}`, 'bench-bare-b', `bareB${tag}`)
-          : await pipelineSide(`pipeline${tag}`, 'bench-hiring', `PIPE${tag}`, `WARM1${tag}`),
-        ...(scenarios.has('events')
-          ? [
-              await pipelineSide(`noop-events${tag}`, 'bench-noop', `NOEV${tag}`, `WARM2${tag}`, {
-                BENCH_NOOP: 'publish',
-              }),
-            ]
-          : []),
-        ...(scenarios.has('effects')
-          ? [
-              await pipelineSide(`noop-effects${tag}`, 'bench-noop-effects', `NOEF${tag}`, `WARM3${tag}`, {
-                BENCH_NOOP: 'effects',
-              }),
-            ]
-          : []),
+        baselineSide,
+        secondSide,
+        ...[noopPublish, noEffects].filter((side) => side !== undefined),
       ];
       const peak: number[] = [];
-      const sampler = setInterval(() => peak.push(rssMiB(sides[1]!.worker.pid)), 500);
+      const sampler = setInterval(() => peak.push(rssMiB(secondSide.worker.pid)), 500);
       const figures = await takeTurns(sides);
       clearInterval(sampler);
       for (const side of sides) await side.worker.stop();
       const [baseline, pipeline] = figures;
-      const withoutEvents = scenarios.has('events') ? figures[2] : undefined;
-      const withoutEffects = scenarios.has('effects') ? figures.at(-1) : undefined;
+      const figuresOf = (side?: Side) => (side ? figures[sides.indexOf(side)] : undefined);
+      const withoutEvents = figuresOf(noopPublish);
+      const withoutEffects = figuresOf(noEffects);
       log(`baseline ${JSON.stringify(baseline)}`);
       log(`${CALIBRATE ? 'baseline again' : 'pipeline'} ${JSON.stringify(pipeline)}`);
       if (withoutEvents) log(`without events ${JSON.stringify(withoutEvents)}`);

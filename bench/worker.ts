@@ -1,8 +1,9 @@
 /**
  * One worker process for the benchmark, so its memory is its own: `hiring` hosts the real
  * application workflow and activities (BENCH_NOOP=publish swaps the JetStream publish for a no-op,
- * BENCH_NOOP=effects the emails too), `bare` hosts the baseline workflow with no-op activities. Worker options come as JSON in
- * BENCH_WORKER_OPTIONS. Prints "ready" when it polls, and stops on SIGTERM.
+ * BENCH_NOOP=effects the emails too), `bare` hosts the baseline workflow with no-op activities.
+ * Worker options come as JSON in BENCH_WORKER_OPTIONS. Prints "ready" when it polls, and stops on
+ * SIGTERM.
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createRequire } from 'node:module';

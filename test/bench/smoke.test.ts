@@ -39,8 +39,9 @@ describe('benchmark', () => {
       expect(run.applicationsPerSecond).toBeGreaterThan(0);
     }
     // Two rounds at smoke size (`--rounds`): each its own baseline, pipeline, no-op-publish
-    // pipeline and pipeline without effects, taking turns on the server (bench/turns.ts) in blocks smaller than the run; the
-    // targets are judged on the median round, whose figures are the ones shown.
+    // pipeline and pipeline without effects, taking turns on the server (bench/turns.ts) in blocks
+    // smaller than the run; the targets are judged on the median round, whose figures are the ones
+    // shown.
     expect(result.rounds).toHaveLength(2);
     expect(result.parameters.block).toBeLessThan(result.parameters.applications);
     for (const round of result.rounds!) {
@@ -54,9 +55,8 @@ describe('benchmark', () => {
       expect(round.ratios.effectsShare).toEqual(expect.any(Number));
     }
     // The side without effects sent no email, where the pipeline's applications did.
-    const runDir = readdirSync(out).find((f) => f.startsWith('smoke-2'))!;
-    const outbox = join(out, runDir, 'data', 'outbox');
-    // Any case: nodemailer writes the header as X-Hiring-Email-ID. Later rounds number their prefix (PIPE2).
+    const outbox = join(out, `smoke-${result.runId}`, 'data', 'outbox');
+    // In any case (nodemailer writes X-Hiring-Email-ID); later rounds number their prefix (PIPE2).
     const sentFor = (prefix: string) =>
       readdirSync(outbox).filter((f) =>
         new RegExp(`^X-Hiring-Email-Id: application/${prefix}\\d*/`, 'im').test(
