@@ -50,6 +50,32 @@ async function start(ports: Record<string, number>): Promise<{ child: ChildProce
   return { child, output: () => out };
 }
 
+/**
+ * Starts on ports free a moment ago. The dev server opens ports of its own, and the other test files
+ * run beside this one: if one of ours was taken in between, try new ones (the second start too: the
+ * first start's ports are free again once it stops, for anyone to take).
+ */
+async function startOnFreePorts(): Promise<{
+  ports: Record<string, number>;
+  run: Awaited<ReturnType<typeof start>>;
+}> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = {
+      TEMPORAL_PORT: await freePort(),
+      TEMPORAL_UI_PORT: await freePort(),
+      NATS_PORT: await freePort(),
+      API_PORT: await freePort(),
+      WORKER_METRICS_PORT: await freePort(),
+      API_METRICS_PORT: await freePort(),
+    };
+    try {
+      return { ports, run: await start(ports) };
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error && /already in use/.test(err.message))) throw err;
+    }
+  }
+}
+
 async function stop(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // Ctrl-C pressed twice in a row must still stop everything.
@@ -60,24 +86,7 @@ async function stop(child: ChildProcess): Promise<number | null> {
 
 describe('npm start', () => {
   it('runs the whole system, stops cleanly, and keeps the data for the next start', async () => {
-    // The dev server opens ports of its own; if one of ours was taken in between, try new ones.
-    let ports: Record<string, number> = {};
-    let first: Awaited<ReturnType<typeof start>> | undefined;
-    for (let attempt = 1; !first; attempt++) {
-      ports = {
-        TEMPORAL_PORT: await freePort(),
-        TEMPORAL_UI_PORT: await freePort(),
-        NATS_PORT: await freePort(),
-        API_PORT: await freePort(),
-        WORKER_METRICS_PORT: await freePort(),
-        API_METRICS_PORT: await freePort(),
-      };
-      try {
-        first = await start(ports);
-      } catch (err) {
-        if (attempt >= 3 || !(err instanceof Error && /already in use/.test(err.message))) throw err;
-      }
-    }
+    const { ports, run: first } = await startOnFreePorts();
     expect(first.output()).toContain(`Temporal Web UI   http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
     const ui = await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
@@ -215,15 +224,15 @@ describe('npm start', () => {
     });
     expect(logs).not.toContain('taskToken');
 
-    const second = await start(ports);
-    connection = await Connection.connect({ address });
+    const { ports: secondPorts, run: second } = await startOnFreePorts();
+    connection = await Connection.connect({ address: `127.0.0.1:${secondPorts.TEMPORAL_PORT}` });
     const view = await getApplication(
       new Client({ connection, dataConverter }).workflow.getHandle(input.applicationId),
     );
     expect(view.status).toBe('submitted');
     await connection.close();
     expect(await stop(second.child)).toBe(0);
-    for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+    for (const port of Object.values(secondPorts)) expect(await portIsFree(port)).toBe(true);
   }, 240_000);
 
   it('refuses to start on a port that is taken, naming it', async () => {
