@@ -249,10 +249,14 @@ function ratiosOf(
   withoutEffects?: Figures,
 ): RoundFigures['ratios'] {
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  // A side's throughput, update p99 and CPU against the baseline's.
+  const against = (side: Figures) => ({
+    throughput: ratio(side.applicationsPerSecond, baseline.applicationsPerSecond),
+    updateP99: ratio(side.update.p99, baseline.update.p99),
+    cpu: ratio(totalCpu(side.cpu), totalCpu(baseline.cpu)),
+  });
   return {
-    throughput: ratio(pipeline.applicationsPerSecond, baseline.applicationsPerSecond),
-    updateP99: ratio(pipeline.update.p99, baseline.update.p99),
-    cpu: ratio(totalCpu(pipeline.cpu), totalCpu(baseline.cpu)),
+    ...against(pipeline),
     // What publishing costs: the throughput lost against the same pipeline publishing nothing.
     ...(withoutEvents
       ? {
@@ -269,11 +273,7 @@ function ratiosOf(
     // effects' share of all the CPU we spend beyond the bare engine.
     ...(withoutEffects
       ? {
-          withoutEffects: {
-            throughput: ratio(withoutEffects.applicationsPerSecond, baseline.applicationsPerSecond),
-            updateP99: ratio(withoutEffects.update.p99, baseline.update.p99),
-            cpu: ratio(totalCpu(withoutEffects.cpu), totalCpu(baseline.cpu)),
-          },
+          withoutEffects: against(withoutEffects),
           effectsShare: ratio(
             totalCpu(pipeline.cpu) - totalCpu(withoutEffects.cpu),
             totalCpu(pipeline.cpu) - totalCpu(baseline.cpu),
