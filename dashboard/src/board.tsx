@@ -115,7 +115,7 @@ export function Board({
         )}
         {select('dutyStation', DutyStationSchema.options, 'Duty station')}
         {select('contractType', ContractTypeSchema.options, 'Contract type')}
-        <label>
+        <label className="inline">
           <input
             type="checkbox"
             checked={filters.mine === 'true'}
