@@ -1,11 +1,7 @@
 import type { KV } from '@nats-io/kv';
-import { z } from 'zod';
-import type { Recipient } from '../schemas/effects.js';
+import { ContactSchema, type Contact, type Recipient, type StaffContact } from '../schemas/effects.js';
 import type { CandidateStore } from '../stores/candidates.js';
 import { kvToken } from '../stores/kv.js';
-
-export const ContactSchema = z.object({ name: z.string().min(1).max(200), email: z.email() });
-export type Contact = z.infer<typeof ContactSchema>;
 
 /**
  * Where an email goes. Workflows name recipients by id only, so no address or name ever enters a
@@ -14,7 +10,10 @@ export type Contact = z.infer<typeof ContactSchema>;
  */
 export interface Directory {
   lookup(recipient: Recipient): Promise<Contact>;
+  /** Where a staff member's emails go (reminders, escalations, answers to their offers). */
   putStaff(id: string, contact: Contact): Promise<void>;
+  /** Every staff member with a contact, by id. */
+  staff(): Promise<StaffContact[]>;
 }
 
 export class UnknownRecipient extends Error {
@@ -22,7 +21,10 @@ export class UnknownRecipient extends Error {
 }
 
 export function directory(opts: { people: KV; candidates: CandidateStore; hr: Contact }): Directory {
-  const key = (id: string) => `recruiter.${kvToken(id)}`;
+  // Every staff member is under `recruiter.`, whatever their role: the key the first staff emails
+  // (to recruiters) were written under. Staff ids are key tokens already (the API's Id rule).
+  const PREFIX = 'recruiter.';
+  const key = (id: string) => `${PREFIX}${kvToken(id)}`;
   return {
     async lookup(recipient) {
       if (recipient.kind === 'hr') return opts.hr;
@@ -39,6 +41,17 @@ export function directory(opts: { people: KV; candidates: CandidateStore; hr: Co
     },
     async putStaff(id, contact) {
       await opts.people.put(key(id), JSON.stringify(ContactSchema.parse(contact)));
+    },
+    async staff() {
+      const keys: string[] = [];
+      for await (const k of await opts.people.keys(`${PREFIX}*`)) keys.push(k);
+      const out: StaffContact[] = [];
+      for (const k of keys.sort()) {
+        const entry = await opts.people.get(k);
+        if (entry?.operation === 'PUT')
+          out.push({ subject: k.slice(PREFIX.length), ...ContactSchema.parse(entry.json()) });
+      }
+      return out;
     },
   };
 }

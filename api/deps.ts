@@ -6,7 +6,7 @@ import {
 } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { join } from 'node:path';
-import { directory } from '../activities/directory.js';
+import { directory, type Directory } from '../activities/directory.js';
 import { kvExamSeats, type ExamSeats } from '../activities/exam-booking.js';
 import { createMailer, type Mailer } from '../activities/mailer.js';
 import type { NatsResources } from '../activities/nats.js';
@@ -31,6 +31,11 @@ export function buildDeps(config: Config, nats: NatsResources, client: Client): 
   const masterKey = loadMasterKey(config);
   const keys = kvKeyStore(nats.candidateKeys, masterKey, nats.js);
   const candidates = kvCandidateStore(nats.candidates, keys);
+  const people = directory({
+    people: nats.people,
+    candidates,
+    hr: { name: 'Human Resources', email: config.HR_MAILBOX },
+  });
   return {
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -47,15 +52,12 @@ export function buildDeps(config: Config, nats: NatsResources, client: Client): 
     reference: loadReferenceData(),
     tokens: kvTokenStore(nats.tokens),
     examSeats: kvExamSeats(nats.examSessions),
+    directory: people,
     mailer: createMailer({
       delivery: config.SMTP_URL
         ? { kind: 'smtp', url: config.SMTP_URL }
         : { kind: 'outbox', dir: join(config.DATA_DIR, 'outbox') },
-      directory: directory({
-        people: nats.people,
-        candidates,
-        hr: { name: 'Human Resources', email: config.HR_MAILBOX },
-      }),
+      directory: people,
       ledger: nats.sentEmails,
       from: config.MAIL_FROM,
     }),
@@ -85,6 +87,8 @@ export interface ApiDeps {
   tokens: TokenStore;
   examSeats: ExamSeats;
   mailer: Mailer;
+  /** Where emails go: staff contacts are kept by admins (PUT /staff/:subject). */
+  directory: Directory;
   /** Days personal data is kept after a candidate's last activity (RETENTION_DAYS). */
   retentionDays: number;
   /** The payload codec: the Temporal Web UI decodes payloads through /codec, for staff only. */

@@ -1,5 +1,5 @@
 /**
- * `hiring`: the recruiter's command line. It talks to the HTTP API (HIRING_API, default
+ * `hiring`: the staff's command line (recruiters' work; admins keep the staff and their tokens). It talks to the HTTP API (HIRING_API, default
  * http://127.0.0.1:3000) with a bearer token (HIRING_TOKEN or --token). Every command has --help;
  * --json prints the API's answer for scripts; an error is one line on stderr and a non-zero exit.
  */
@@ -12,6 +12,7 @@ import {
   type ApplicationView,
   type CommandInput,
 } from '../schemas/application.js';
+import type { StaffContact } from '../schemas/effects.js';
 import type { PositionSummary } from '../schemas/position.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -373,6 +374,64 @@ const COMMANDS: Record<string, Command> = {
       });
       if (!ctx.json) ctx.out(`created exam session ${s.sessionId}`);
       return s;
+    },
+  },
+  'staff list': {
+    summary: 'staff and where their emails go (admins)',
+    usage: 'staff list',
+    async run(ctx) {
+      const r = await ctx.call<{ staff: StaffContact[] }>('GET', '/staff');
+      if (!ctx.json) {
+        for (const s of r.staff) ctx.out(`${s.subject}\t${s.name}\t${s.email}`);
+        ctx.out(`${r.staff.length} staff contact(s)`);
+      }
+      return r;
+    },
+  },
+  'staff add': {
+    summary:
+      "keep someone's contact (their reminders and candidates' answers go there) and issue their token (admins)",
+    usage:
+      'staff add <staffId> --name "Jean Martin" --email jean.martin@example.org [--role recruiter|hr|admin] [--days 90]',
+    options: {
+      name: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      days: { type: 'string' },
+    },
+    positionals: 1,
+    async run(ctx, v, [subject]) {
+      const days = opt(v, 'days');
+      if (days !== undefined && !/^\d+$/.test(days))
+        throw new CliError('--days must be a whole number of days');
+      // The contact first, so that no token is out for someone whose emails would go nowhere.
+      const contact = await ctx.call<StaffContact>('PUT', `/staff/${encodeURIComponent(subject!)}`, {
+        name: str(v, 'name'),
+        email: str(v, 'email'),
+      });
+      const role = opt(v, 'role');
+      const issued = role
+        ? await ctx.call<{ token: string }>('POST', '/tokens', {
+            role,
+            subject,
+            ...(days ? { days: Number(days) } : {}),
+          })
+        : undefined;
+      if (!ctx.json) {
+        ctx.out(`${contact.subject}: ${contact.name} <${contact.email}>`);
+        if (issued) ctx.out(`${role} token, shown this once: ${issued.token}`);
+      }
+      return { ...contact, ...(issued ? { token: issued.token } : {}) };
+    },
+  },
+  'staff revoke': {
+    summary: 'sign someone out everywhere: every token of theirs stops working (admins)',
+    usage: 'staff revoke <staffId>',
+    positionals: 1,
+    async run(ctx, _v, [subject]) {
+      const r = await ctx.call<{ revoked: number }>('DELETE', `/tokens/${encodeURIComponent(subject!)}`);
+      if (!ctx.json) ctx.out(`${subject}: ${r.revoked} token(s) revoked`);
+      return r;
     },
   },
   'bulk reject': {

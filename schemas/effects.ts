@@ -34,6 +34,17 @@ export const RecipientSchema = z.discriminatedUnion('kind', [
 ]);
 export type Recipient = z.infer<typeof RecipientSchema>;
 
+/** Where a recipient's emails go, as the directory keeps it (the same rules as a candidate's sign-up). */
+export const ContactSchema = z.object({
+  name: z.string().trim().min(1, 'required').max(200),
+  email: z.email('a valid email address').max(254),
+});
+export type Contact = z.infer<typeof ContactSchema>;
+
+/** A staff member's contact with the id their token names (its subject). */
+export const StaffContactSchema = ContactSchema.extend({ subject: z.string() });
+export type StaffContact = z.infer<typeof StaffContactSchema>;
+
 export const CalendarEventSchema = z.object({
   uid: z.string(),
   sequence: z.number().int().min(0),

@@ -97,7 +97,7 @@ try {
   say('Candidates browse the vacancies there, create an account (the code is in the outbox) and apply.');
   say('Staff sign in with a token:');
   say('  `npm run admin-token -- <your-name>` (another terminal) gives the first admin token,');
-  say('  and admins give staff theirs with POST /tokens.');
+  say("  and admins add staff (their contact and token) on the dashboard's Staff page.");
   say('Press Ctrl-C to stop.');
 } catch (err) {
   process.stderr.write(`start failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -2,13 +2,17 @@ import { figures as computeFigures } from '../../readside/projection.js';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { ContactSchema } from '../../schemas/effects.js';
 import { type DomainEvent, EVENT_STREAM } from '../../schemas/events.js';
 import { readEvent } from '../../readside/projector.js';
 import { HttpError } from '../errors.js';
 import { ANYONE_SIGNED_IN, Id, type RouteContext, STAFF, bearer } from './context.js';
 
-/** For staff and operators: HR figures, the live event feed, the Web UI's codec, tokens and signing out. */
-export function staffRoutes({ r, deps }: RouteContext): void {
+/**
+ * For staff and operators: HR figures, the live event feed, the Web UI's codec, staff contacts,
+ * tokens, who is signed in, and signing out.
+ */
+export function staffRoutes({ r, deps, who }: RouteContext): void {
   // ---- HR figures and the live feed
 
   r.get('/figures', { config: { access: STAFF } }, () => {
@@ -91,6 +95,26 @@ export function staffRoutes({ r, deps }: RouteContext): void {
       };
     });
   }
+
+  // ---- Staff: who they are and where their emails go (admins keep both)
+
+  // Recruiters get emails of their own (reminders, a candidate's answer to an offer, a withdrawal):
+  // without a contact here each of those fails as "no contact for recruiter …".
+  r.get('/staff', { config: { access: ['admin'] } }, async () => ({ staff: await deps.directory.staff() }));
+  r.put(
+    '/staff/:subject',
+    { config: { access: ['admin'] }, schema: { params: z.object({ subject: Id }), body: ContactSchema } },
+    async (req) => {
+      await deps.directory.putStaff(req.params.subject, req.body);
+      return { subject: req.params.subject, ...req.body };
+    },
+  );
+
+  // Who the token presented names: the dashboard's sign-in asks it to know which pages to show.
+  r.get('/session', { config: { access: ANYONE_SIGNED_IN } }, (req) => {
+    const { role, subject, expiresAt } = who(req);
+    return { role, subject, ...(expiresAt ? { expiresAt } : {}) };
+  });
 
   // ---- Staff tokens (admins; the first admin token comes from `npm run admin-token`)
 

@@ -2,7 +2,7 @@
 // `#/…` hash names, for staff and for candidates; the pages themselves are in the files beside it.
 import { StrictMode, useEffect, useState, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApplicationStatusSchema, type ApplicationStatus } from '../../schemas/application.js';
+import { ApplicationStatusSchema, type ApplicationStatus, type Role } from '../../schemas/application.js';
 import { call, followEvents, tokenStore } from './api.js';
 import { PositionPage, Vacancies } from './vacancies.js';
 import { CandidateSignIn, Profile, SignUp } from './account.js';
@@ -11,6 +11,7 @@ import { Board } from './board.js';
 import { ApplicationPage } from './application-page.js';
 import { field } from './format.js';
 import { ExamSessionsDesk, PositionsDesk } from './staff.js';
+import { TeamDesk } from './team.js';
 import { Message } from './ui.js';
 
 function useHash(): string {
@@ -23,9 +24,16 @@ function useHash(): string {
   return hash;
 }
 
+/** Who the signed-in token names (GET /session). */
+interface Session {
+  role: Exclude<Role, 'system'>;
+  subject: string;
+}
+
 function App() {
   const [token, setToken] = useState(tokenStore.get());
-  const [role, setRole] = useState<'staff' | 'candidate' | undefined>();
+  const [session, setSession] = useState<Session>();
+  const role = session && (session.role === 'candidate' ? 'candidate' : 'staff');
   const [live, setLive] = useState(0);
   // The newest status each application has announced on the event feed. Visibility (which the
   // lists read) trails the workflow by up to a second or so; the feed does not, so the board
@@ -35,10 +43,10 @@ function App() {
 
   useEffect(() => {
     if (!token) return;
-    // A candidate token can read /me; a staff token cannot.
-    fetch('/me', { headers: { authorization: `Bearer ${token}` } })
-      .then((r) => setRole(r.status === 200 ? 'candidate' : r.status === 403 ? 'staff' : undefined))
-      .catch(() => setRole(undefined));
+    // Who the token names, which decides the pages; a token refused (expired, revoked) names nobody.
+    fetch('/session', { headers: { authorization: `Bearer ${token}` } })
+      .then(async (r) => setSession(r.status === 200 ? ((await r.json()) as Session) : undefined))
+      .catch(() => setSession(undefined));
   }, [token]);
 
   useEffect(() => {
@@ -60,7 +68,7 @@ function App() {
   const forget = () => {
     tokenStore.set('');
     setToken('');
-    setRole(undefined);
+    setSession(undefined);
   };
   const signOut = () => {
     // The token stops working at the API, not only in this browser.
@@ -159,8 +167,12 @@ function App() {
         <a href="#/">Pipeline</a>
         <a href="#/positions">Positions</a>
         <a href="#/exam-sessions">Exam sessions</a>
+        {session?.role === 'admin' && <a href="#/staff">Staff</a>}
         <span className="live" data-testid="live">
           {`live: ${live} event${live === 1 ? '' : 's'}`}
+        </span>
+        <span className="who" data-testid="who">
+          {session && `${session.subject} (${session.role === 'hr' ? 'HR' : session.role})`}
         </span>
         <button type="button" onClick={signOut}>
           Sign out
@@ -173,6 +185,8 @@ function App() {
           <PositionsDesk />
         ) : route.page === 'exam-sessions' ? (
           <ExamSessionsDesk />
+        ) : route.page === 'staff' && session?.role === 'admin' ? (
+          <TeamDesk />
         ) : (
           <Board live={live} announced={announced} />
         )}
@@ -183,7 +197,7 @@ function App() {
 
 /** The page a hash names: "#/position/P-1", "#/application/application%2FP-1%2Fc-7", "#/profile". */
 type Route =
-  | { page: 'home' | 'positions' | 'profile' | 'exam-sessions' }
+  | { page: 'home' | 'positions' | 'profile' | 'exam-sessions' | 'staff' }
   | { page: 'position' | 'application'; id: string }
   | { page: 'sign-up'; id?: string };
 function parseRoute(hash: string): Route {
@@ -191,7 +205,8 @@ function parseRoute(hash: string): Route {
   const id = rest ? decodeURIComponent(rest) : undefined;
   if ((page === 'position' || page === 'application') && id) return { page, id };
   if (page === 'sign-up') return { page, id };
-  if (page === 'positions' || page === 'profile' || page === 'exam-sessions') return { page };
+  if (page === 'positions' || page === 'profile' || page === 'exam-sessions' || page === 'staff')
+    return { page };
   return { page: 'home' };
 }
 

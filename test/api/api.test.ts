@@ -1164,6 +1164,69 @@ describe('the sign-up and code routes', () => {
   });
 });
 
+describe('staff', () => {
+  it('are kept by admins, with where their emails go: a recruiter added through the API gets theirs', async () => {
+    const subject = `rec-api-${run}`;
+    const email = `lucia.fernandez.${run}@interpol.example`;
+    const put = (token: string | undefined, id: string, body: unknown) =>
+      app.inject({ method: 'PUT', url: `/staff/${id}`, headers: auth(token), payload: body as object });
+    const listed = async () =>
+      (await app.inject({ method: 'GET', url: '/staff', headers: auth(tokens.admin) })).json<{
+        staff: { subject: string; name: string; email: string }[];
+      }>().staff;
+    // Admins only.
+    expect((await put(tokens.recruiter, subject, { name: 'Lucía', email })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/staff', headers: auth(tokens.hr) })).statusCode).toBe(
+      403,
+    );
+    // Bad input names the field and the rule, and writes nothing.
+    const bad = await put(tokens.admin, subject, { name: '  ', email: 'not an address' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ problems: { field: string; message: string }[] }>().problems).toEqual([
+      { field: 'body.name', message: 'required' },
+      { field: 'body.email', message: 'a valid email address' },
+    ]);
+    const badId = await put(tokens.admin, 'x'.repeat(65), { name: 'Lucía', email });
+    expect(badId.statusCode).toBe(400);
+    expect(badId.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('params.subject');
+    expect((await listed()).map((c) => c.subject)).not.toContain(subject);
+
+    const saved = await put(tokens.admin, subject, { name: ' Lucía Fernández ', email });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json()).toEqual({ subject, name: 'Lucía Fernández', email });
+    expect(await listed()).toContainEqual({ subject, name: 'Lucía Fernández', email });
+    const issued = await app.inject({
+      method: 'POST',
+      url: '/tokens',
+      headers: auth(tokens.admin),
+      payload: { role: 'recruiter', subject },
+    });
+    const token = issued.json<{ token: string }>().token;
+    // Who a token names: the dashboard's sign-in asks it.
+    const session = (t?: string) => app.inject({ method: 'GET', url: '/session', headers: auth(t) });
+    expect((await session(token)).json()).toMatchObject({ role: 'recruiter', subject });
+    expect((await session()).statusCode).toBe(401);
+
+    // Her vacancy; a candidate applies and withdraws: she is told, at the address kept here.
+    const positionId = await position('Criminal Intelligence Officer', token);
+    const rui = await candidate('Rui Costa');
+    await apply(rui, positionId);
+    const withdrawn = await app.inject({
+      method: 'POST',
+      url: `/applications/${positionId}/${rui.id}/transitions`,
+      headers: auth(rui.token),
+      payload: { type: 'withdraw', reason: 'another offer' },
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    const told = await eventually(
+      () => Promise.resolve(smtp.received.find((m) => m.to.includes(email))),
+      (m) => m !== undefined,
+    );
+    expect(told!.header('X-Hiring-Template')).toBe('withdrawal_confirmed');
+    expect(told!.raw).toContain(`application/${positionId}/${rui.id}`);
+  });
+});
+
 describe('tokens', () => {
   it('are all revoked at once by an admin for someone who leaves, in every process', async () => {
     const departed = `departed-${run}`;

@@ -351,6 +351,51 @@ describe('HR dashboard', () => {
     await page.screenshot({ path: '.artifacts/positions-desk.png', fullPage: true });
   });
 
+  it('lets an admin add a recruiter with their contact and hand over a token; nobody is refused on the way', async () => {
+    const admin = await stack.api.tokens.issue('admin', `admin${run}`);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // Every answer the dashboard gets, from signing in on: none may be a refusal (the sign-in
+    // used to probe GET /me, a candidate's route, and read the 403 as "staff").
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) refused.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    await page.goto(base);
+    await page.getByLabel('Access token').fill(admin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => page.getByTestId('who').textContent(), { timeout: 15_000 })
+      .toBe(`admin${run} (admin)`);
+    await page.getByRole('link', { name: 'Staff' }).click();
+    const subject = `amina${run}`;
+    await page.getByLabel('Staff id').fill(subject);
+    await page.getByLabel('Name').fill('Amina Diallo');
+    await page.getByLabel('Email').fill(`amina.${run}@interpol.example`);
+    await page.getByLabel('Token', { exact: true }).selectOption('recruiter');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const issued = (await page.getByTestId('issued-token').textContent({ timeout: 15_000 }))!;
+    await expect
+      .poll(() => page.locator(`tr[data-subject="${subject}"]`).textContent(), { timeout: 15_000 })
+      .toBe(`${subject}Amina Diallo${`amina.${run}@interpol.example`}Sign out everywhere`);
+    expect(await stack.directory.lookup({ kind: 'recruiter', id: subject })).toEqual({
+      name: 'Amina Diallo',
+      email: `amina.${run}@interpol.example`,
+    });
+    expect(refused).toEqual([]);
+
+    // The token works, as a recruiter's: no Staff page for her.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Access token').fill(issued);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => page.getByTestId('who').textContent(), { timeout: 15_000 })
+      .toBe(`${subject} (recruiter)`);
+    expect(await page.getByRole('link', { name: 'Staff' }).count()).toBe(0);
+    // Signing out, and in as someone else, asked nothing that was refused either.
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+
   it('lets a recruiter give a candidate more time to confirm, and reschedule the interview', async () => {
     const cand = `more${run}`;
     await stack.candidateWithCv(cand);
@@ -772,6 +817,7 @@ describe('accessibility', () => {
       ['staff', token, `#/application/${application}`],
       ['staff', token, '#/positions'],
       ['staff', token, '#/exam-sessions'],
+      ['admin', await stack.api.tokens.issue('admin', `a11y${run}`), '#/staff'],
       ['candidate', candidateToken, '#/'],
       ['candidate', candidateToken, '#/profile'],
       ['candidate', candidateToken, `#/application/${application}`],

@@ -3,7 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { directory } from '../../activities/directory.js';
 import { connectNats, type NatsResources } from '../../activities/nats.js';
 import { ConfigSchema, type Config } from '../../schemas/config.js';
 import { createHiringWorker } from '../../workers/worker.js';
@@ -94,11 +93,6 @@ export async function realStack(
     submissions: nats.submissions,
     reference,
   };
-  const people = directory({
-    people: nats.people,
-    candidates,
-    hr: { name: 'Human Resources', email: config.HR_MAILBOX },
-  });
 
   /** A confirmed candidate with a profile, as the API would leave one. */
   async function addCandidate(candidateId: string, name: string, email: string, profile: ProfilePatch = {}) {
@@ -165,7 +159,7 @@ export async function realStack(
     submit,
     client,
     nats,
-    directory: people,
+    directory: api.directory,
     keys,
     candidates,
     documents,

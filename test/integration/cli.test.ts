@@ -145,6 +145,46 @@ describe('hiring CLI', () => {
     expect(bulk.stderr).toContain('[##############################] 3/3');
   });
 
+  it("lets an admin keep someone's contact, issue their token and sign them out everywhere", async () => {
+    const admin = { HIRING_TOKEN: await stack.api.tokens.issue('admin', `admin-${run}`) };
+    const subject = `cli-rec-${run}`;
+    const refused = await hiring(['staff', 'add', subject, '--name', 'Amina Diallo', '--email', 'nowhere']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^hiring: 403 /);
+    const bad = await hiring(
+      ['staff', 'add', subject, '--name', 'Amina Diallo', '--email', 'nowhere'],
+      admin,
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/email: a valid email address/);
+    const email = `amina.diallo.${run}@interpol.example`;
+    const added = await hiring(
+      [
+        'staff',
+        'add',
+        subject,
+        '--name',
+        'Amina Diallo',
+        '--email',
+        email,
+        '--role',
+        'recruiter',
+        '--days',
+        '30',
+      ],
+      admin,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain(`${subject}: Amina Diallo <${email}>`);
+    const issued = /recruiter token, shown this once: (\S+)/.exec(added.stdout)![1]!;
+    expect(await stack.api.tokens.verify(issued)).toMatchObject({ role: 'recruiter', subject });
+    const listed = await hiring(['staff', 'list'], admin);
+    expect(listed.stdout).toContain(`${subject}\tAmina Diallo\t${email}`);
+    const revoked = await hiring(['staff', 'revoke', subject], admin);
+    expect(revoked).toMatchObject({ code: 0, stdout: `${subject}: 1 token(s) revoked\n` });
+    expect(await stack.api.tokens.verify(issued)).toBeUndefined();
+  });
+
   it('has --help on every command, and refuses without a token', async () => {
     const help = await hiring(['--help']);
     const commands = [...help.stdout.matchAll(/^ {2}(\S+(?: \S+)?)\s{2,}/gm)].map((m) => m[1]!);
