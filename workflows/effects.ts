@@ -1,4 +1,4 @@
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { Effect } from '../schemas/effects.js';
 import type { Generation } from './generation.js';
@@ -157,7 +157,10 @@ const LANES: readonly Lane[] = ['event', 'message'];
 const laneOf = (effect: Effect): Lane => (effect.kind === 'event' ? 'event' : 'message');
 /** What the timeline keeps of an effect whose retries are exhausted (or that was refused). */
 function failureText(lane: string, effect: Effect, err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  // An activity's failure says only "Activity task failed"; what went wrong is its cause ("no
+  // contact for recruiter rec-7"), which is what the person reading the timeline can act on.
+  const said = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  const message = said instanceof Error ? said.message : String(said);
   return `${lane} ${describe(effect)} failed: ${message}`;
 }
 

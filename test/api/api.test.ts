@@ -1207,17 +1207,40 @@ describe('staff', () => {
     expect((await session(token)).json()).toMatchObject({ role: 'recruiter', subject });
     expect((await session()).statusCode).toBe(401);
 
-    // Her vacancy; a candidate applies and withdraws: she is told, at the address kept here.
-    const positionId = await position('Criminal Intelligence Officer', token);
+    // A candidate applies to a vacancy and withdraws: its recruiter is told, at the address kept here.
+    const applyAndWithdraw = async (recruiterToken: string, who: { id: string; token: string }) => {
+      const positionId = await position('Criminal Intelligence Officer', recruiterToken);
+      await apply(who, positionId);
+      const withdrawn = await app.inject({
+        method: 'POST',
+        url: `/applications/${positionId}/${who.id}/transitions`,
+        headers: auth(who.token),
+        payload: { type: 'withdraw', reason: 'another offer' },
+      });
+      expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+      return positionId;
+    };
+    // Without a contact, the recruiter's email fails for good, and the timeline says why.
+    const unknown = await stack.api.tokens.issue('recruiter', `rec-unknown-${run}`);
+    const ines = await candidate('Ines Moreau');
+    const theirs = await applyAndWithdraw(unknown, ines);
+    const failed = await eventually(
+      async () =>
+        (
+          await app.inject({
+            method: 'GET',
+            url: `/applications/${theirs}/${ines.id}`,
+            headers: auth(tokens.hr),
+          })
+        ).json<{ timeline: { kind: string; detail: string }[] }>().timeline,
+      (t) => t.some((e) => e.kind === 'effect_failed'),
+    );
+    expect(failed.filter((e) => e.kind === 'effect_failed').map((e) => e.detail)).toEqual([
+      `message withdrawal_confirmed email failed: no contact for recruiter rec-unknown-${run}`,
+    ]);
+
     const rui = await candidate('Rui Costa');
-    await apply(rui, positionId);
-    const withdrawn = await app.inject({
-      method: 'POST',
-      url: `/applications/${positionId}/${rui.id}/transitions`,
-      headers: auth(rui.token),
-      payload: { type: 'withdraw', reason: 'another offer' },
-    });
-    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    const positionId = await applyAndWithdraw(token, rui);
     const told = await eventually(
       () => Promise.resolve(smtp.received.find((m) => m.to.includes(email))),
       (m) => m !== undefined,
