@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ContactSchema } from '../../schemas/effects.js';
 import { type DomainEvent, EVENT_STREAM } from '../../schemas/events.js';
 import { readEvent } from '../../readside/projector.js';
+import { UnknownRecipient } from '../../activities/directory.js';
 import { HttpError } from '../errors.js';
 import { ANYONE_SIGNED_IN, Id, type RouteContext, STAFF, bearer } from './context.js';
 
@@ -110,10 +111,23 @@ export function staffRoutes({ r, deps, who }: RouteContext): void {
     },
   );
 
-  // Who the token presented names: the dashboard's sign-in asks it to know which pages to show.
-  r.get('/session', { config: { access: ANYONE_SIGNED_IN } }, (req) => {
+  // Who the token presented names: the dashboard's sign-in asks it to know which pages to show,
+  // and tells a recruiter whose contact is missing (null) that their emails cannot be sent.
+  r.get('/session', { config: { access: ANYONE_SIGNED_IN } }, async (req) => {
     const { role, subject, expiresAt } = who(req);
-    return { role, subject, ...(expiresAt ? { expiresAt } : {}) };
+    const contact =
+      role === 'candidate'
+        ? undefined
+        : await deps.directory.lookup({ kind: 'recruiter', id: subject }).catch((err: unknown) => {
+            if (err instanceof UnknownRecipient) return null;
+            throw err;
+          });
+    return {
+      role,
+      subject,
+      ...(expiresAt ? { expiresAt } : {}),
+      ...(contact === undefined ? {} : { contact }),
+    };
   });
 
   // ---- Staff tokens (admins; the first admin token comes from `npm run admin-token`)

@@ -3,6 +3,7 @@
 import { StrictMode, useEffect, useState, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApplicationStatusSchema, type ApplicationStatus, type Role } from '../../schemas/application.js';
+import type { Contact } from '../../schemas/effects.js';
 import { call, followEvents, tokenStore } from './api.js';
 import { PositionPage, Vacancies } from './vacancies.js';
 import { CandidateSignIn, Profile, SignUp } from './account.js';
@@ -28,6 +29,8 @@ function useHash(): string {
 interface Session {
   role: Exclude<Role, 'system'>;
   subject: string;
+  /** Staff: where their emails go; null when no admin has kept it yet. */
+  contact?: Contact | null;
 }
 
 function App() {
@@ -172,13 +175,22 @@ function App() {
           {`live: ${live} event${live === 1 ? '' : 's'}`}
         </span>
         <span className="who" data-testid="who">
-          {session && `${session.subject} (${session.role === 'hr' ? 'HR' : session.role})`}
+          {session &&
+            `${session.contact?.name ?? session.subject} (${session.role === 'hr' ? 'HR' : session.role})`}
         </span>
         <button type="button" onClick={signOut}>
           Sign out
         </button>
       </header>
       <main>
+        {session?.contact === null && (
+          <Message kind="error">
+            {`No email address is on file for you (${session.subject}): the reminders and candidates' answers meant for you cannot be sent. `}
+            {session.role === 'admin'
+              ? 'Add yours on the Staff page.'
+              : 'Ask an admin to add it on the Staff page.'}
+          </Message>
+        )}
         {route.page === 'application' ? (
           <ApplicationPage id={route.id} live={live} />
         ) : route.page === 'positions' ? (

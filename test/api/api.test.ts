@@ -1204,7 +1204,11 @@ describe('staff', () => {
     const token = issued.json<{ token: string }>().token;
     // Who a token names: the dashboard's sign-in asks it.
     const session = (t?: string) => app.inject({ method: 'GET', url: '/session', headers: auth(t) });
-    expect((await session(token)).json()).toMatchObject({ role: 'recruiter', subject });
+    expect((await session(token)).json()).toMatchObject({
+      role: 'recruiter',
+      subject,
+      contact: { name: 'Lucía Fernández', email },
+    });
     expect((await session()).statusCode).toBe(401);
 
     // A candidate applies to a vacancy and withdraws: its recruiter is told, at the address kept here.
@@ -1222,6 +1226,7 @@ describe('staff', () => {
     };
     // Without a contact, the recruiter's email fails for good, and the timeline says why.
     const unknown = await stack.api.tokens.issue('recruiter', `rec-unknown-${run}`);
+    expect((await session(unknown)).json()).toMatchObject({ subject: `rec-unknown-${run}`, contact: null });
     const ines = await candidate('Ines Moreau');
     const theirs = await applyAndWithdraw(unknown, ines);
     const failed = await eventually(
@@ -1240,6 +1245,11 @@ describe('staff', () => {
     ]);
 
     const rui = await candidate('Rui Costa');
+    expect((await session(rui.token)).json()).toEqual({
+      role: 'candidate',
+      subject: rui.id,
+      expiresAt: expect.any(String),
+    });
     const positionId = await applyAndWithdraw(token, rui);
     const told = await eventually(
       () => Promise.resolve(smtp.received.find((m) => m.to.includes(email))),
