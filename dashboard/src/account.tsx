@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Candidate, DocumentRef } from '../../schemas/candidate.js';
 import { DocumentKindSchema } from '../../schemas/position.js';
 import { ApiRefusal, call, download, upload } from './api.js';
-import { field, label, messageOf, positionLink } from './format.js';
+import { day, field, label, messageOf, positionLink } from './format.js';
 import { Message, Problems } from './ui.js';
 
 // ---- Account
@@ -365,7 +365,7 @@ function Documents({ documents, onChange }: { documents: DocumentRef[]; onChange
                 <td>{label(d.kind)}</td>
                 <td>{d.filename}</td>
                 <td>{Math.ceil(d.size / 1024)} KB</td>
-                <td>{new Date(d.uploadedAt).toLocaleDateString('en-GB')}</td>
+                <td>{day(d.uploadedAt)}</td>
                 <td>
                   <button
                     type="button"

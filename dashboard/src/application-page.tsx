@@ -9,7 +9,7 @@ import {
 } from '../../schemas/application.js';
 import { DUTY_STATIONS } from '../../schemas/reference.js';
 import { act, ApiRefusal } from './api.js';
-import { label, when } from './format.js';
+import { instant, label, when } from './format.js';
 import { SubmissionPanel, useApplication } from './application.js';
 import { SessionSelect } from './staff.js';
 import { Message } from './ui.js';
@@ -246,15 +246,33 @@ export function ApplicationPage({ id, live }: { id: string; live: number }) {
             onError={failed}
           />
         )}
-        <section className="panel">
+        <section className="panel wide">
           <h3>Timeline</h3>
           <table data-testid="timeline">
+            <thead>
+              <tr>
+                <th>When (your time)</th>
+                <th>Who</th>
+                <th>Stage</th>
+                <th>What</th>
+              </tr>
+            </thead>
             <tbody>
               {view.timeline.map((t) => (
-                <tr key={t.seq}>
-                  <td>{new Date(t.at).toLocaleString('en-GB')}</td>
-                  <td>{t.actor.role}</td>
-                  <td>{t.detail}</td>
+                <tr key={t.seq} data-kind={t.kind}>
+                  <td className="nowrap">{instant(t.at)}</td>
+                  <td>
+                    {t.actor.role === 'system' || t.actor.role === 'candidate'
+                      ? t.actor.role
+                      : `${t.actor.role} ${t.actor.id}`}
+                  </td>
+                  <td>{t.from && t.to && t.from !== t.to ? `${label(t.from)} → ${label(t.to)}` : ''}</td>
+                  <td>
+                    {/* An effect's failure says so itself; these say what they are. */}
+                    {['reminder', 'escalation', 'deadline', 'refused'].includes(t.kind)
+                      ? `${t.kind}: ${t.detail}`
+                      : t.detail}
+                  </td>
                 </tr>
               ))}
             </tbody>

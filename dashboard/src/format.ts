@@ -18,6 +18,15 @@ export function when(instant: string | null | undefined, station: string): strin
   return `${fmt(tz)} in ${city} (${fmt()} your time)`;
 }
 
+/**
+ * "8 Dec 2026, 14:05" and "8 Dec 2026" in the reader's own time: the month in words, as `when` has
+ * it, because "08/12/2026" is the 8th of December to some readers and the 12th of August to others.
+ */
+const INSTANT = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+const DAY = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
+export const instant = (at: string) => INSTANT.format(new Date(at));
+export const day = (at: string) => DAY.format(new Date(at));
+
 /** A text field of a submitted form, trimmed. */
 export function field(e: FormEvent<HTMLFormElement>, name: string): string {
   const raw = new FormData(e.currentTarget).get(name);

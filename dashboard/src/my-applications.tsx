@@ -8,7 +8,7 @@ import {
 } from '../../schemas/application.js';
 import { DUTY_STATIONS } from '../../schemas/reference.js';
 import { act, call, listApplications, newIdempotencyKey, type ApplicationSummary } from './api.js';
-import { applicationLink, field, when } from './format.js';
+import { applicationLink, day, field, when } from './format.js';
 import { SubmissionPanel, useApplication } from './application.js';
 import { Message, Problems } from './ui.js';
 
@@ -189,7 +189,7 @@ export function CandidateApplication({ id }: { id: string }) {
             )}
             .{' '}
             {view.interview.confirmedAt
-              ? `You confirmed it on ${new Date(view.interview.confirmedAt).toLocaleDateString('en-GB')}.`
+              ? `You confirmed it on ${day(view.interview.confirmedAt)}.`
               : view.status === 'interview'
                 ? `Please confirm it by ${when(deadline('interview_confirmation'), station)}.`
                 : ''}
@@ -272,14 +272,14 @@ export function CandidateApplication({ id }: { id: string }) {
         <table data-testid="steps">
           <tbody>
             <tr>
-              <td>{new Date(view.submittedAt).toLocaleDateString('en-GB')}</td>
+              <td>{day(view.submittedAt)}</td>
               <td>Received</td>
             </tr>
             {view.steps
               .filter((t) => t.to !== 'submitted')
               .map((t) => (
                 <tr key={`${t.at}/${t.to}`}>
-                  <td>{new Date(t.at).toLocaleDateString('en-GB')}</td>
+                  <td>{day(t.at)}</td>
                   <td>{PLAIN[t.to][0]}</td>
                 </tr>
               ))}

@@ -147,6 +147,16 @@ describe('HR dashboard', () => {
     await page.screenshot({ path: '.artifacts/application.png', fullPage: true });
     await page.getByRole('button', { name: 'Shortlist' }).click();
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 15_000 }).toBe('screened');
+    // The timeline says when (the month in words: no 08/12 to read two ways), who, and the move.
+    const moved = page.locator('[data-testid="timeline"] tr[data-kind="transition"]').last();
+    await expect
+      .poll(() => moved.locator('td').allTextContents(), { timeout: 15_000 })
+      .toEqual([
+        expect.stringMatching(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/),
+        'recruiter rec-1',
+        'submitted → screened',
+        'shortlisted',
+      ]);
     // A refusal from the workflow is shown, and announced, as an alert: an interview in the past.
     await page.getByLabel('Schedule interview at').fill('2020-01-01T10:00');
     await page.getByRole('button', { name: 'Schedule interview' }).click();
