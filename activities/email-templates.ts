@@ -99,6 +99,10 @@ const WORDING: Record<EmailTemplate, Wording> = {
     subject: 'A deadline has been extended',
     body: ['{detail} has been extended to {when}.'],
   },
+  handed_over: {
+    subject: 'An application is now in your charge',
+    body: ['{detail}. It is on your board from now on, with its stage and deadlines as they were.'],
+  },
   recruiter_reminder: {
     subject: 'Reminder: an application is waiting for your decision',
     body: ['An application has been waiting for a decision: {detail}. Please review it.'],

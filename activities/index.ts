@@ -6,13 +6,13 @@ import { UnknownRecipient } from './directory.js';
 import type { EventPublisher } from './events.js';
 import { ExamBookingRefused, type ExamSeats } from './exam-booking.js';
 import type { Mailer } from './mailer.js';
-import type { ApplicationCloser } from './position-closing.js';
+import type { PositionApplications } from './position-applications.js';
 
 export interface ActivityDeps {
   mailer: Mailer;
   examSeats: ExamSeats;
   events: EventPublisher;
-  applications: ApplicationCloser;
+  applications: PositionApplications;
   /** Erases a candidate's personal data unless an application is in progress. */
   retention: { eraseIfInactive(candidateId: string): Promise<'active' | 'erased'> };
 }
@@ -74,6 +74,16 @@ export function createActivities(deps: ActivityDeps) {
       );
       log.info('applications closed', { positionId: input.positionId, reason: input.reason, closed });
       return closed;
+    },
+    async handOverApplicationsOfPosition(input: {
+      positionId: string;
+      recruiterId: string;
+    }): Promise<number> {
+      const handedOver = await deps.applications.handOverAll(input.positionId, input.recruiterId, (n) =>
+        heartbeat(n),
+      );
+      log.info('applications handed over', { positionId: input.positionId, handedOver });
+      return handedOver;
     },
   };
 }

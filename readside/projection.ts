@@ -119,7 +119,10 @@ export function applyPositionEvent(
         ? 'filled'
         : event.type === 'position.cancelled'
           ? 'cancelled'
-          : 'open';
+          : // A hand-over changes who is in charge, not whether it is open.
+            event.type === 'position.handed_over'
+            ? (record?.status ?? 'open')
+            : 'open';
   return {
     positionId: event.positionId,
     dutyStation: event.dutyStation,

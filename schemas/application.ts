@@ -49,6 +49,8 @@ export const ActorSchema = z.object({
 export type Actor = z.infer<typeof ActorSchema>;
 
 const Instant = z.iso.datetime({ offset: true });
+/** A staff member's id, as their token names them (the API's rule for ids). */
+export const StaffIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
 const Notes = z.string().trim().max(4000);
 /**
  * What the candidate is told when a screening or an interview rejects them (by email, and on their
@@ -140,6 +142,12 @@ export const CommandSchema = z.discriminatedUnion('type', [
    * side stay as they are.
    */
   z.object({ type: z.literal('add_note'), notes: Notes.min(1, 'a note needs words') }),
+  /**
+   * Another recruiter takes the application over (one leaving, or away for weeks): from now on it
+   * is on their board, and the reminders and the candidate's answers go to them. Stage and clocks
+   * stay as they are. The system sends it when the position itself is handed over.
+   */
+  z.object({ type: z.literal('hand_over'), recruiterId: StaffIdSchema, notes: Notes.default('') }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandInput = z.input<typeof CommandSchema>;
@@ -166,6 +174,7 @@ export const COMMAND_ROLES: Record<CommandType, readonly Role[]> = {
   withdraw: ['candidate'],
   extend_deadline: ['recruiter', 'hr'],
   add_note: ['recruiter', 'hr'],
+  hand_over: ['recruiter', 'hr', 'system'],
   position_closed: ['system', 'recruiter'],
 };
 

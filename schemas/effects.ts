@@ -23,6 +23,7 @@ export const EmailTemplateSchema = z.enum([
   'candidate_reminder',
   'position_closed',
   'onboarding_request',
+  'handed_over',
 ]);
 export type EmailTemplate = z.infer<typeof EmailTemplateSchema>;
 

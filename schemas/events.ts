@@ -111,6 +111,8 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
     type: z.literal('application.transition_refused'),
     payload: z.object({ command: z.string(), reason: z.string() }),
   }),
+  /** Another recruiter took the application over: `recruiterId` names them, `from` the one before. */
+  z.object({ ...app, type: z.literal('application.handed_over'), payload: z.object({ from: z.string() }) }),
   z.object({ ...pos, type: z.literal('position.opened'), payload: z.object({ deadline: z.string() }) }),
   z.object({ ...pos, type: z.literal('position.closed'), payload: z.object({}) }),
   z.object({ ...pos, type: z.literal('position.filled'), payload: z.object({}) }),
@@ -119,6 +121,12 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
     ...pos,
     type: z.literal('position.deadline_extended'),
     payload: z.object({ until: z.string() }),
+  }),
+  /** Another recruiter took the vacancy over, and with it its applications in progress. */
+  z.object({
+    ...pos,
+    type: z.literal('position.handed_over'),
+    payload: z.object({ from: z.string(), to: z.string() }),
   }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;

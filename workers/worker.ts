@@ -9,7 +9,7 @@ import { jetStreamPublisher } from '../activities/events.js';
 import { kvExamSeats } from '../activities/exam-booking.js';
 import { createMailer } from '../activities/mailer.js';
 import type { NatsResources } from '../activities/nats.js';
-import { temporalApplicationCloser } from '../activities/position-closing.js';
+import { temporalPositionApplications } from '../activities/position-applications.js';
 import type { Config } from '../schemas/config.js';
 import { kvCandidateStore } from '../stores/candidates.js';
 import { kvKeyStore } from '../stores/keys.js';
@@ -66,7 +66,7 @@ export async function createHiringWorker(opts: {
     mailer,
     examSeats: kvExamSeats(nats.examSessions),
     events: jetStreamPublisher(nats.js),
-    applications: temporalApplicationCloser(client),
+    applications: temporalPositionApplications(client),
     retention: {
       async eraseIfInactive(candidateId) {
         const outcome = await eraseUnlessInProgress(

@@ -1,6 +1,6 @@
 /**
  * The application workflow's contract with the world: its messages and the type of its refusals.
- * A file of its own so that callers (the API, the position-closing activity, the CLI's tests) take
+ * A file of its own so that callers (the API, the position activities, the CLI's tests) take
  * the contract without the workflow: the activity took it from application-workflow.ts, which
  * imports the activities' types, a loop between the layers.
  */

@@ -16,7 +16,7 @@ const { sendEmail, releaseExamSeat } = proxyActivities<Activities>({
   scheduleToCloseTimeout: '3 days',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
-export const { closeApplicationsOfPosition } = proxyActivities<Activities>({
+export const { closeApplicationsOfPosition, handOverApplicationsOfPosition } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },

@@ -151,6 +151,10 @@ export function refusal(state: ApplicationState, req: TransitionRequest, now: nu
     case 'position_closed':
     case 'add_note':
       return undefined;
+    case 'hand_over':
+      return command.recruiterId === state.recruiterId
+        ? `${command.recruiterId} is already in charge of this application`
+        : undefined;
     case 'extend_deadline': {
       const current = deadlineOf(state, command.deadline);
       if (current === undefined) return `there is no running '${command.deadline}' deadline to extend`;
@@ -362,6 +366,19 @@ export function apply(
       // No event (notes may name people: events carry ids and facts) and no email.
       b.timeline('note', command.notes, { command: command.type });
       break;
+    case 'hand_over': {
+      // The stage and its clocks stay: the new recruiter's reminders come when the old one's would
+      // have. Every event from here on names them, so their board lists the application.
+      const from = s.recruiterId;
+      s.recruiterId = command.recruiterId;
+      const said = `handed over from ${from} to ${command.recruiterId}`;
+      b.timeline('transition', command.notes ? `${said}: ${command.notes}` : said, { command: command.type });
+      b.event('application.handed_over', { from });
+      b.email('handed_over', recruiter(s), {
+        detail: `${s.applicationId} was handed over to you, from ${from}`,
+      });
+      break;
+    }
   }
   return b.done();
 }

@@ -4,7 +4,8 @@
  * Open until its deadline (a local time at the duty station, held as an instant), then closed to
  * new applications by its own timer. A recruiter may extend the deadline (the timer follows, and a
  * closed position reopens), cancel it, or mark it filled; then the applications still in progress
- * are closed in bulk, each with a courteous email, without anyone clicking through them.
+ * are closed in bulk, each with a courteous email, without anyone clicking through them. Handed over
+ * to another recruiter, it hands them its applications in progress too, in bulk.
  */
 import {
   ApplicationFailure,
@@ -27,10 +28,19 @@ import {
   type PositionView,
 } from '../schemas/position.js';
 import { DUTY_STATIONS } from '../schemas/reference.js';
-import { NextDeadlineAttribute, PositionStatusAttribute } from '../schemas/search-attributes.js';
+import {
+  NextDeadlineAttribute,
+  PositionStatusAttribute,
+  RecruiterIdAttribute,
+} from '../schemas/search-attributes.js';
 import { localTimeProblem, zonedToInstant } from '../schemas/time.js';
 import { now } from './clock.js';
-import { EffectLane, closeApplicationsOfPosition, effectLanes } from './effects.js';
+import {
+  EffectLane,
+  closeApplicationsOfPosition,
+  effectLanes,
+  handOverApplicationsOfPosition,
+} from './effects.js';
 import { generation, upsertAttributes } from './generation.js';
 
 export const positionUpdate = defineUpdate<PositionView, [PositionRequestInput]>('position');
@@ -55,13 +65,18 @@ export async function positionWorkflow(input: Position): Promise<PositionView> {
   let deadline = Date.parse(position.deadline);
   // The closing time as the duty station reads it, kept with the instant when a recruiter extends it.
   let deadlineLocal = position.deadlineLocal;
+  // Who is in charge: the one who opened it, until it is handed over.
+  let recruiterId = position.recruiterId;
+  // Hand-overs of the applications in progress, one after the other, in the order they were asked;
+  // undefined until the first (a position never handed over runs exactly as before them).
+  let handingOver: Promise<unknown> | undefined;
   let applicationsClosed = 0;
   let closing: { reason: 'filled' | 'cancelled'; note: string } | undefined;
   let seq = 0;
   const history: PositionView['history'] = [];
 
   const view = (): PositionView => ({
-    position: { ...position, deadline: new Date(deadline).toISOString(), deadlineLocal },
+    position: { ...position, recruiterId, deadline: new Date(deadline).toISOString(), deadlineLocal },
     status,
     applicationsClosed,
     history: [...history],
@@ -105,10 +120,16 @@ export async function positionWorkflow(input: Position): Promise<PositionView> {
       return parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     }
     const { actor, command } = parsed.data;
-    if (!['recruiter', 'admin'].includes(actor.role))
+    // HR hands over the work of someone who left or is away; the rest is the recruiters'.
+    if (command.type === 'hand_over') {
+      if (!['recruiter', 'hr', 'admin'].includes(actor.role))
+        return `a hand-over is for recruiters, HR and admins, not ${actor.role}`;
+    } else if (!['recruiter', 'admin'].includes(actor.role))
       return `position changes are for recruiters, not ${actor.role}`;
     if (status === 'filled' || status === 'cancelled')
       return `the position is ${status}; nothing more can change`;
+    if (command.type === 'hand_over' && command.recruiterId === recruiterId)
+      return `${recruiterId} is already in charge of this position`;
     if (command.type === 'extend_deadline') {
       const skipped = localTimeProblem(command.deadlineLocal, position.timeZone);
       if (skipped) return skipped;
@@ -157,6 +178,23 @@ export async function positionWorkflow(input: Position): Promise<PositionView> {
           });
           closing = { reason: 'filled', note: '' };
           break;
+        case 'hand_over': {
+          const from = recruiterId;
+          recruiterId = command.recruiterId;
+          // Their own vacancy list ("mine") finds it by this attribute.
+          upsertAttributes(gen, [{ key: RecruiterIdAttribute, value: recruiterId }]);
+          record(actor, `handed over from ${from} to ${recruiterId}`, {
+            type: 'position.handed_over',
+            payload: { from, to: recruiterId },
+          });
+          // New applications take the position's recruiter as they start (api/submissions.ts);
+          // those already in progress are handed over here, after any hand-over asked before.
+          const to = recruiterId;
+          const handOver = () =>
+            handOverApplicationsOfPosition({ positionId: position.positionId, recruiterId: to });
+          handingOver = handingOver ? handingOver.then(handOver) : handOver();
+          break;
+        }
       }
       return Promise.resolve(view());
     },
@@ -196,6 +234,10 @@ export async function positionWorkflow(input: Position): Promise<PositionView> {
     }
   }
 
+  // Every hand-over asked for has reached the applications before they are closed. Awaited only if
+  // there was one: an await moves what follows by a microtask, and so its commands, in the
+  // histories of positions closed before hand-overs existed.
+  if (handingOver) await handingOver;
   // Filled or cancelled: close every application still in progress, courteously and in bulk.
   if (closing) {
     applicationsClosed = await closeApplicationsOfPosition({ positionId: position.positionId, ...closing });

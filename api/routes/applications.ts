@@ -58,7 +58,15 @@ function candidateReason(command: Command): Command {
 }
 
 /** Applications: submitting, the lists and their export, one application, its documents, its transitions and timeline. */
-export function applicationRoutes({ r, deps, who, active, submissionOf, sendDocument }: RouteContext): void {
+export function applicationRoutes({
+  r,
+  deps,
+  who,
+  active,
+  submissionOf,
+  sendDocument,
+  knownStaff,
+}: RouteContext): void {
   /**
    * Who applied, as the recruiters screening the application need it: a name to address, an address
    * to write to, and what eligibility was judged on. Not the date of birth: the age rule is checked
@@ -300,6 +308,7 @@ export function applicationRoutes({ r, deps, who, active, submissionOf, sendDocu
         req,
         applicationWorkflowId(req.params.positionId, req.params.candidateId),
       );
+      if (req.body.type === 'hand_over') await knownStaff(req.body.recruiterId, 'recruiterId');
       // The actor comes from the token, never from the body.
       await transition(
         handle,

@@ -62,6 +62,11 @@ export interface RouteContext {
   submissionOf: (applicationId: string, candidateId: string) => ReturnType<typeof readSubmission>;
   /** The file itself, under its own name and type; never cached on the way (personal data). */
   sendDocument: (reply: FastifyReply, candidateId: string, ref: DocumentRef) => Promise<FastifyReply>;
+  /**
+   * Refuses (422, naming `field`) a hand-over to someone the staff list does not have: their board
+   * would hold the work and their emails would go nowhere.
+   */
+  knownStaff: (recruiterId: string, field: string) => Promise<void>;
 }
 
 export function routeContext(r: Router, deps: ApiDeps, limited: RouteContext['limited']): RouteContext {
@@ -73,6 +78,12 @@ export function routeContext(r: Router, deps: ApiDeps, limited: RouteContext['li
     active: (candidateId) => touchRetention(deps.client, deps.taskQueue, candidateId, deps.retentionDays),
     submissionOf: (applicationId, candidateId) =>
       readSubmission({ keys: deps.keys, submissions: deps.nats.submissions }, applicationId, candidateId),
+    knownStaff: async (recruiterId, field) => {
+      if (!(await deps.directory.staff()).some((s) => s.subject === recruiterId))
+        throw new HttpError(422, `no staff member '${recruiterId}': an admin adds them first (Staff page)`, [
+          { field, message: `no staff member '${recruiterId}'` },
+        ]);
+    },
     sendDocument: async (reply, candidateId, ref) => {
       const bytes = await deps.documents.get(candidateId, ref.documentId);
       if (!bytes) throw new HttpError(404, "the document is gone: its owner's data has been erased");

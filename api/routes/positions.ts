@@ -14,7 +14,7 @@ import {
 import { ByRecruiter, Id, principalOf, recruiterOf, type RouteContext, STAFF } from './context.js';
 
 /** Vacancies, the reference data their forms pick from, written-exam sessions, and a position's timeline. */
-export function positionRoutes({ r, deps, who }: RouteContext): void {
+export function positionRoutes({ r, deps, who, knownStaff }: RouteContext): void {
   // ---- Positions
 
   r.get(
@@ -70,11 +70,13 @@ export function positionRoutes({ r, deps, who }: RouteContext): void {
   r.post(
     '/positions/:positionId/changes',
     {
-      config: { access: ['recruiter', 'admin'] },
+      // HR hands a vacancy over (the workflow keeps the other changes to recruiters and admins).
+      config: { access: ['recruiter', 'hr', 'admin'] },
       schema: { params: z.object({ positionId: Id }), body: PositionCommandSchema },
     },
     async (req) => {
       const p = who(req);
+      if (req.body.type === 'hand_over') await knownStaff(req.body.recruiterId, 'recruiterId');
       const view = await changePosition(deps.client, req.params.positionId, {
         actor: { role: p.role, id: p.subject },
         command: req.body,

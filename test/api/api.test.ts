@@ -1259,6 +1259,113 @@ describe('staff', () => {
   });
 });
 
+describe('handing work over', () => {
+  it('hands a vacancy over with its applications in progress; new ones follow; a stranger is refused', async () => {
+    const from = `rec-from-${run}`;
+    const to = `rec-to-${run}`;
+    const toEmail = `malik.haddad.${run}@interpol.example`;
+    await stack.directory.putStaff(from, { name: 'Ana Lima', email: `ana.lima.${run}@interpol.example` });
+    await stack.directory.putStaff(to, { name: 'Malik Haddad', email: toEmail });
+    const fromToken = await stack.api.tokens.issue('recruiter', from);
+    const toToken = await stack.api.tokens.issue('recruiter', to);
+    const positionId = await position('Cybercrime Analyst', fromToken);
+    const [kim, lea] = [await candidate('Kim Park'), await candidate('Lea Roux')];
+    await apply(kim, positionId);
+    await apply(lea, positionId);
+    // One of them moves on first: a hand-over keeps every stage as it is.
+    const screened = await app.inject({
+      method: 'POST',
+      url: `/applications/${positionId}/${kim.id}/transitions`,
+      headers: auth(fromToken),
+      payload: { type: 'screen', decision: 'shortlist' },
+    });
+    expect(screened.statusCode, screened.body).toBe(200);
+
+    const handOver = (token: string | undefined, recruiterId: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/positions/${positionId}/changes`,
+        headers: auth(token),
+        payload: { type: 'hand_over', recruiterId },
+      });
+    // Someone the staff list does not have: refused, naming the field; nothing moves.
+    const stranger = await handOver(tokens.hr, `nobody-${run}`);
+    expect(stranger.statusCode).toBe(422);
+    expect(stranger.json<{ problems: { field: string }[] }>().problems[0]?.field).toBe('recruiterId');
+    // A candidate may not; HR may (someone is leaving).
+    expect((await handOver(kim.token, to)).statusCode).toBe(403);
+    const handed = await handOver(tokens.hr, to);
+    expect(handed.statusCode, handed.body).toBe(200);
+    expect(handed.json()).toMatchObject({ positionId, recruiterId: to });
+    expect((await handOver(tokens.hr, to)).statusCode).toBe(409);
+
+    // Each application in progress is theirs now, stage unchanged, and they were told of each.
+    const view = (who: { id: string }) =>
+      app.inject({ method: 'GET', url: `/applications/${positionId}/${who.id}`, headers: auth(tokens.hr) });
+    const kimView = await eventually(
+      async () => (await view(kim)).json<ApplicationView>(),
+      (v) => v.recruiterId === to,
+    );
+    expect(kimView.status).toBe('screened');
+    expect(kimView.timeline.at(-1)).toMatchObject({
+      actor: { role: 'system', id: `position/${positionId}` },
+      detail: `handed over from ${from} to ${to}`,
+    });
+    await eventually(
+      async () => (await view(lea)).json<ApplicationView>(),
+      (v) => v.recruiterId === to && v.status === 'submitted',
+    );
+    const told = await eventually(
+      () =>
+        Promise.resolve(
+          smtp.received.filter(
+            (m) => m.to.includes(toEmail) && m.header('X-Hiring-Template') === 'handed_over',
+          ),
+        ),
+      (ms) => ms.length === 2,
+    );
+    expect(told.map((m) => m.raw.includes(`application/${positionId}/${kim.id}`)).sort()).toEqual([
+      false,
+      true,
+    ]);
+    // Their board and vacancy list have it; the one before them has it no more.
+    const mine = async (token: string, url: string) =>
+      (await app.inject({ method: 'GET', url, headers: auth(token) })).json<{
+        items?: { applicationId: string }[];
+        positions?: { positionId: string }[];
+      }>();
+    await eventually(
+      () => mine(toToken, `/applications?mine=true&positionId=${positionId}`),
+      (r) => r.items?.length === 2,
+    );
+    expect((await mine(fromToken, `/applications?mine=true&positionId=${positionId}`)).items).toEqual([]);
+    await eventually(
+      () => mine(toToken, '/positions?mine=true'),
+      (r) => r.positions?.some((p) => p.positionId === positionId) === true,
+    );
+    expect((await mine(fromToken, '/positions?mine=true')).positions?.map((p) => p.positionId)).not.toContain(
+      positionId,
+    );
+    // An application sent after the hand-over is theirs from the start.
+    const max = await candidate('Max Weber');
+    await apply(max, positionId);
+    expect((await view(max)).json<ApplicationView>().recruiterId).toBe(to);
+
+    // One application alone goes back to the first recruiter (say, the candidate they know).
+    const back = await app.inject({
+      method: 'POST',
+      url: `/applications/${positionId}/${lea.id}/transitions`,
+      headers: auth(toToken),
+      payload: { type: 'hand_over', recruiterId: from, notes: 'she interviewed Lea before' },
+    });
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json<ApplicationView>()).toMatchObject({ recruiterId: from, status: 'submitted' });
+    expect(back.json<ApplicationView>().timeline.at(-1)?.detail).toBe(
+      `handed over from ${to} to ${from}: she interviewed Lea before`,
+    );
+  });
+});
+
 describe('tokens', () => {
   it('are all revoked at once by an admin for someone who leaves, in every process', async () => {
     const departed = `departed-${run}`;

@@ -14,6 +14,7 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
   const seats = new Map<string, Map<string, number>>();
   const released: string[] = [];
   const closedPositions: string[] = [];
+  const handedOverPositions: string[] = [];
   const erased: string[] = [];
   const activeCandidates = new Set<string>();
   const capacity = opts.capacity ?? 20;
@@ -63,6 +64,10 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
       closedPositions.push(`${positionId}:${reason}`);
       return Promise.resolve(0);
     },
+    handOverApplicationsOfPosition({ positionId, recruiterId }) {
+      handedOverPositions.push(`${positionId}:${recruiterId}`);
+      return Promise.resolve(0);
+    },
     publishEvent(event) {
       const duplicate = events.some((e) => e.eventId === event.eventId);
       if (!duplicate) events.push(event);
@@ -71,5 +76,16 @@ export function fakeActivities(opts: { capacity?: number } = {}) {
   };
   const eventsOf = (applicationId: string): ApplicationEvent[] =>
     events.filter((e): e is ApplicationEvent => 'applicationId' in e && e.applicationId === applicationId);
-  return { activities, emails, events, eventsOf, seats, released, closedPositions, erased, activeCandidates };
+  return {
+    activities,
+    emails,
+    events,
+    eventsOf,
+    seats,
+    released,
+    closedPositions,
+    handedOverPositions,
+    erased,
+    activeCandidates,
+  };
 }

@@ -73,6 +73,13 @@ const command: fc.Arbitrary<CommandInput> = fc.oneof(
   w(1, fc.record({ type: fc.constant('reject' as const), reason: fc.constant('not suitable') })),
   w(1, fc.constant({ type: 'withdraw' as const })),
   w(
+    1,
+    fc.record({
+      type: fc.constant('hand_over' as const),
+      recruiterId: fc.constantFrom('rec-1', 'rec-2', 'rec-3'),
+    }),
+  ),
+  w(
     2,
     fc.record({
       type: fc.constant('add_note' as const),
@@ -183,8 +190,26 @@ describe('the stage rules hold for any sequence of requests and clocks', () => {
               expect(pipeline.nextTimer(state)).toEqual(pipeline.nextTimer(before));
               expect(state.timeline.at(-1)).toMatchObject({ kind: 'note', detail: req.command.notes });
             }
-            // Only the roles the rules allow ever change an application.
-            expect(['recruiter', 'candidate', 'hr']).toContain(req.actor.role);
+            if (req.command.type === 'hand_over') {
+              // A hand-over changes who is in charge and nothing else: not the stage, not a clock.
+              expect(state.recruiterId).toBe(req.command.recruiterId);
+              expect(before.recruiterId).not.toBe(req.command.recruiterId);
+              expect(state.status).toBe(before.status);
+              expect(pipeline.nextTimer(state)).toEqual(pipeline.nextTimer(before));
+              // The new recruiter is told, and the event names them (so their board lists it).
+              expect(effects.map((e) => (e.kind === 'email' ? e.email.to : e.kind))).toEqual([
+                'event',
+                { kind: 'recruiter', id: req.command.recruiterId },
+              ]);
+              expect(effects[0]).toMatchObject({ event: { recruiterId: req.command.recruiterId } });
+            }
+            // Only the roles the rules allow ever change an application (the system hands over
+            // the applications of a position handed over).
+            expect(
+              req.command.type === 'hand_over'
+                ? ['recruiter', 'hr', 'system']
+                : ['recruiter', 'candidate', 'hr'],
+            ).toContain(req.actor.role);
             if (req.actor.role === 'candidate') expect(req.actor.id).toBe('cand-prop');
           }
           // The state is always a valid state.

@@ -91,4 +91,49 @@ describe('position workflow', () => {
       w.fake.events.filter((e) => e.positionId === final.position.positionId).map((e) => e.type),
     ).toEqual(['position.opened', 'position.filled']);
   });
+
+  it('is handed over with its applications in progress, each hand-over in order, before it closes them', async () => {
+    const { handle, position } = await open(30);
+    const handOver = (actor: { role: 'recruiter' | 'hr' | 'candidate'; id: string }, recruiterId: string) =>
+      handle.executeUpdate(positionUpdate, {
+        args: [{ actor, command: { type: 'hand_over', recruiterId } }],
+      });
+    expect(await refusalOf(handOver({ role: 'candidate', id: 'c' }, 'rec-2'))).toMatch(
+      /a hand-over is for recruiters, HR and admins, not candidate/,
+    );
+    expect(await refusalOf(handOver(recruiter, 'rec-1'))).toMatch(/rec-1 is already in charge/);
+    const handed = await handOver({ role: 'hr', id: 'hr-1' }, 'rec-2');
+    expect(handed.position.recruiterId).toBe('rec-2');
+    await handOver(recruiter, 'rec-3');
+    // Their own vacancy list finds it by the recruiter attribute.
+    const attrs = (await handle.describe()).typedSearchAttributes;
+    expect(attrs.getAll().find((p) => p.key.name === 'RecruiterId')?.value).toBe('rec-3');
+    await handle.executeUpdate(positionUpdate, { args: [{ actor: recruiter, command: { type: 'fill' } }] });
+    const final = await handle.result();
+    expect(final.position.recruiterId).toBe('rec-3');
+    expect(w.fake.handedOverPositions.filter((h) => h.startsWith(`${position.positionId}:`))).toEqual([
+      `${position.positionId}:rec-2`,
+      `${position.positionId}:rec-3`,
+    ]);
+    expect(w.fake.events.filter((e) => e.positionId === position.positionId).map((e) => e.type)).toEqual([
+      'position.opened',
+      'position.handed_over',
+      'position.handed_over',
+      'position.filled',
+    ]);
+    // The applications went to rec-2, then to rec-3, and only then were they closed.
+    const scheduled = ((await handle.fetchHistory()).events ?? []).flatMap((e) => {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name && name !== 'publishEvent' ? [name] : [];
+    });
+    expect(scheduled).toEqual([
+      'handOverApplicationsOfPosition',
+      'handOverApplicationsOfPosition',
+      'closeApplicationsOfPosition',
+    ]);
+    expect(final.history.map((h) => h.what).slice(1, 3)).toEqual([
+      'handed over from rec-1 to rec-2',
+      'handed over from rec-2 to rec-3',
+    ]);
+  });
 });
