@@ -210,6 +210,12 @@ const COMMANDS: Record<string, Command> = {
       ...(opt(v, 'application') ? { applicationId: opt(v, 'application') } : {}),
     }),
   ),
+  'positions hand-over': positionChange(
+    'hand-over to another recruiter, with its applications in progress',
+    '--to STAFF_ID',
+    { to: { type: 'string' } },
+    (v) => ({ type: 'hand_over', recruiterId: str(v, 'to') }),
+  ),
   'applications list': {
     summary: 'list applications, filtered',
     usage:
@@ -295,6 +301,12 @@ const COMMANDS: Record<string, Command> = {
       at: str(v, 'at'),
       reason: opt(v, 'reason') ?? '',
     }),
+  ),
+  'hand-over': transitionCommand(
+    'give the application to another recruiter (stage and deadlines stay; they are told)',
+    'hand-over --to STAFF_ID [--notes N]',
+    { to: { type: 'string' }, notes: { type: 'string' } },
+    (v) => ({ type: 'hand_over', recruiterId: str(v, 'to'), notes: opt(v, 'notes') ?? '' }),
   ),
   note: transitionCommand(
     'write a note on the application for staff (no stage change, nobody is written to)',

@@ -101,7 +101,8 @@ export function staffRoutes({ r, deps, who }: RouteContext): void {
 
   // Recruiters get emails of their own (reminders, a candidate's answer to an offer, a withdrawal):
   // without a contact here each of those fails as "no contact for recruiter …".
-  r.get('/staff', { config: { access: ['admin'] } }, async () => ({ staff: await deps.directory.staff() }));
+  // Every staff member sees the list (whom to hand work to); only admins change it.
+  r.get('/staff', { config: { access: STAFF } }, async () => ({ staff: await deps.directory.staff() }));
   r.put(
     '/staff/:subject',
     { config: { access: ['admin'] }, schema: { params: z.object({ subject: Id }), body: ContactSchema } },

@@ -12,6 +12,7 @@ import { act, ApiRefusal } from './api.js';
 import { instant, label, when } from './format.js';
 import { SubmissionPanel, useApplication } from './application.js';
 import { SessionSelect } from './staff.js';
+import { StaffSelect } from './team.js';
 import { Message } from './ui.js';
 
 const STAGES = ActiveStageSchema.options;
@@ -117,6 +118,12 @@ function actionsFor(v: ApplicationView): Action[] {
       fields: ['notes'],
       build: (f) => ({ type: 'add_note', notes: f.notes ?? '' }),
     });
+    // Someone else takes it over (the recruiter is leaving, or away): stage and deadlines stay.
+    out.push({
+      label: 'Hand over',
+      fields: ['to', 'notes'],
+      build: (f) => ({ type: 'hand_over', recruiterId: f.to ?? '', notes: f.notes ?? '' }),
+    });
     out.push({
       label: 'Reject',
       fields: ['reason'],
@@ -142,7 +149,8 @@ export function ApplicationPage({ id, live }: { id: string; live: number }) {
       </h2>
       <p>
         {view.applicationId} · duty station {DUTY_STATIONS[station].city} · submitted{' '}
-        {when(view.submittedAt, station)}
+        {when(view.submittedAt, station)} · in the charge of{' '}
+        <span data-testid="in-charge">{view.recruiterId}</span>
       </p>
       <p data-testid="applicant">
         {applicant ? (
@@ -182,6 +190,8 @@ export function ApplicationPage({ id, live }: { id: string; live: number }) {
               {WHO_READS[f] && <small className="who-reads"> ({WHO_READS[f]})</small>}{' '}
               {f === 'session' ? (
                 <SessionSelect dutyStation={station} ariaLabel={`${a.label} ${f}`} />
+              ) : f === 'to' ? (
+                <StaffSelect name="to" ariaLabel={`${a.label} ${f}`} except={view.recruiterId} />
               ) : (
                 <input
                   name={f}

@@ -18,6 +18,7 @@ import {
 import { instantToZoned, zonedToInstant } from '../../schemas/time.js';
 import { call } from './api.js';
 import { cityOf, field, label, when } from './format.js';
+import { StaffSelect } from './team.js';
 import { Message, Problems } from './ui.js';
 
 function StationSelect({ name, title, initial = 'LYO' }: { name: string; title: string; initial?: string }) {
@@ -323,6 +324,23 @@ function ManagePosition({
         <button type="submit" className="secondary">
           Cancel the vacancy
         </button>
+      </form>
+      <form
+        className="action"
+        onSubmit={(e: FormEvent<HTMLFormElement>) => {
+          e.preventDefault();
+          const to = field(e, 'to');
+          void onChange(
+            p,
+            { type: 'hand_over', recruiterId: to },
+            `${p.positionId} is in the charge of ${to} now; its applications in progress are being handed over.`,
+          );
+        }}
+      >
+        <label>
+          Hand over to <StaffSelect name="to" ariaLabel={`Who takes ${p.positionId} over`} />
+        </label>
+        <button type="submit">Hand over</button>
       </form>
       <button
         type="button"

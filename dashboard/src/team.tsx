@@ -9,6 +9,37 @@ import { Message, Problems } from './ui.js';
 
 const ROLES = ['recruiter', 'hr', 'admin'] as const;
 
+/** Whom work can be handed to: the staff with a contact, by name (GET /staff). */
+export function StaffSelect({
+  name,
+  ariaLabel,
+  except,
+}: {
+  name: string;
+  ariaLabel: string;
+  except?: string;
+}) {
+  const [staff, setStaff] = useState<StaffContact[]>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    call<{ staff: StaffContact[] }>('GET', '/staff')
+      .then((r) => setStaff(r.staff))
+      .catch(setError);
+  }, []);
+  if (error) return <Problems error={error} />;
+  const others = (staff ?? []).filter((s) => s.subject !== except);
+  if (staff && others.length === 0) return <span>Nobody else is on the staff list yet.</span>;
+  return (
+    <select name={name} aria-label={ariaLabel} required>
+      {others.map((s) => (
+        <option key={s.subject} value={s.subject}>
+          {`${s.name} (${s.subject})`}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function TeamDesk() {
   const [changed, setChanged] = useState(0);
   const [staff, setStaff] = useState<StaffContact[]>();

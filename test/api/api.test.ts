@@ -1174,11 +1174,12 @@ describe('staff', () => {
       (await app.inject({ method: 'GET', url: '/staff', headers: auth(tokens.admin) })).json<{
         staff: { subject: string; name: string; email: string }[];
       }>().staff;
-    // Admins only.
+    // Admins keep the list; every staff member reads it (whom to hand work to), nobody else.
     expect((await put(tokens.recruiter, subject, { name: 'Lucía', email })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'GET', url: '/staff', headers: auth(tokens.hr) })).statusCode).toBe(
-      403,
-    );
+    expect((await put(tokens.hr, subject, { name: 'Lucía', email })).statusCode).toBe(403);
+    const read = (token?: string) => app.inject({ method: 'GET', url: '/staff', headers: auth(token) });
+    expect((await read(tokens.hr)).statusCode).toBe(200);
+    expect((await read()).statusCode).toBe(401);
     // Bad input names the field and the rule, and writes nothing.
     const bad = await put(tokens.admin, subject, { name: '  ', email: 'not an address' });
     expect(bad.statusCode).toBe(400);

@@ -340,8 +340,29 @@ describe('HR dashboard', () => {
     await page.getByRole('link', { name: 'Exam sessions' }).click();
     await expect.poll(() => sessionRow.textContent()).toContain('1 of 2');
 
-    // Cancelling the vacancy closes its applications.
+    // Handing the vacancy over: its application in progress goes with it, at the stage it is in.
+    await stack.directory.putStaff(`deskmate${run}`, { name: 'Sara Lund', email: `sara.${run}@example.org` });
     await page.getByRole('link', { name: 'Positions', exact: true }).click();
+    await row.getByRole('button', { name: `Manage ${deskId}` }).click();
+    await expect
+      .poll(() => page.getByLabel(`Who takes ${deskId} over`).locator('option').allTextContents())
+      .toContain(`Sara Lund (deskmate${run})`);
+    await page.getByLabel(`Who takes ${deskId} over`).selectOption(`deskmate${run}`);
+    await page.getByRole('button', { name: 'Hand over' }).click();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain(`in the charge of deskmate${run}`);
+    await expect
+      .poll(
+        async () =>
+          await stack.client.workflow
+            .getHandle(`application/${deskId}/${cand}`)
+            .query<{ status: string; recruiterId: string }>('getApplication'),
+        { timeout: 20_000 },
+      )
+      .toMatchObject({ status: 'written_exam', recruiterId: `deskmate${run}` });
+
+    // Cancelling the vacancy closes its applications.
     await row.getByRole('button', { name: `Manage ${deskId}` }).click();
     await page.getByLabel(`Why ${deskId} is cancelled`).fill('budget withdrawn');
     await page.getByRole('button', { name: 'Cancel the vacancy' }).click();
@@ -408,6 +429,36 @@ describe('HR dashboard', () => {
     expect(await page.getByRole('link', { name: 'Staff' }).count()).toBe(0);
     // Signing out, and in as someone else, asked nothing that was refused either.
     expect(refused).toEqual([]);
+    await page.close();
+  });
+
+  it('lets a recruiter hand an application over to a colleague on the staff list', async () => {
+    const cand = `handed${run}`;
+    await stack.candidateWithCv(cand);
+    await stack.submit(cand, positionId);
+    await stack.directory.putStaff(`colleague${run}`, { name: 'Chen Wei', email: `chen.${run}@example.org` });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(base);
+    await page.evaluate((t) => localStorage.setItem('hiring-token', t), token);
+    await page.goto(`${base}/#/application/${encodeURIComponent(`application/${positionId}/${cand}`)}`);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('in-charge').textContent(), { timeout: 15_000 }).toBe('rec-1');
+    // The colleagues are offered by name; the recruiter in charge is not.
+    const to = page.getByLabel('Hand over to');
+    await expect
+      .poll(() => to.locator('option').allTextContents(), { timeout: 15_000 })
+      .toContain(`Chen Wei (colleague${run})`);
+    expect(await to.locator('option[value="rec-1"]').count()).toBe(0);
+    await to.selectOption(`colleague${run}`);
+    await page.getByLabel('Hand over notes').fill('Chen covers Abidjan from Monday');
+    await page.getByRole('button', { name: 'Hand over' }).click();
+    await expect
+      .poll(() => page.getByTestId('in-charge').textContent(), { timeout: 15_000 })
+      .toBe(`colleague${run}`);
+    expect(await page.getByTestId('status').textContent()).toBe('submitted');
+    await expect
+      .poll(() => page.locator('[data-testid="timeline"] tr').last().textContent())
+      .toContain(`handed over from rec-1 to colleague${run}: Chen covers Abidjan from Monday`);
     await page.close();
   });
 

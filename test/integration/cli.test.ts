@@ -145,6 +145,28 @@ describe('hiring CLI', () => {
     expect(bulk.stderr).toContain('[##############################] 3/3');
   });
 
+  it('hands an application, and a vacancy, over to another recruiter on the staff list only', async () => {
+    await stack.directory.putStaff(`cli-rec2-${run}`, { name: 'Omar Said', email: 'omar.said@example.org' });
+    const stranger = await hiring(['positions', 'hand-over', positionId, '--to', `nobody-${run}`]);
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toBe(
+      `hiring: 422 no staff member 'nobody-${run}': an admin adds them first (Staff page) (recruiterId: no staff member 'nobody-${run}')\n`,
+    );
+    const one = await hiring([
+      'hand-over',
+      app0(),
+      '--to',
+      `cli-rec2-${run}`,
+      '--notes',
+      'Omar speaks Swahili',
+    ]);
+    expect(one).toMatchObject({ code: 0, stdout: `${app0()}: screened\n` });
+    const show = await hiring(['applications', 'show', app0(), '--json']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ recruiterId: `cli-rec2-${run}` });
+    const all = await hiring(['positions', 'hand-over', positionId, '--to', `cli-rec2-${run}`]);
+    expect(all).toMatchObject({ code: 0, stdout: `${positionId}: open\n` });
+  });
+
   it("lets an admin keep someone's contact, issue their token and sign them out everywhere", async () => {
     const admin = { HIRING_TOKEN: await stack.api.tokens.issue('admin', `admin-${run}`) };
     const subject = `cli-rec-${run}`;
