@@ -236,6 +236,36 @@ try {
     await save('position-extended-then-cancelled', handle, { since: 'now' });
   }
   {
+    // Handed over by its recruiter, then by its position (a signal from the system), then rejected
+    // by the recruiter now in charge.
+    const a = await fresh();
+    await h.act(a.handle, recruiter({ type: 'hand_over', recruiterId: 'rec-2', notes: 'away in May' }));
+    await h.signal(a.handle, {
+      actor: { role: 'system', id: 'position/REC-POS-3' },
+      command: { type: 'hand_over', recruiterId: 'rec-3' },
+    });
+    await h.settled(a.handle);
+    await h.act(a.handle, {
+      actor: { role: 'recruiter', id: 'rec-3' },
+      command: { type: 'reject', reason: 'the post needs Spanish' },
+    });
+    await a.handle.result();
+    await save('handed-over-then-rejected', a.handle, { since: 'now' });
+  }
+  {
+    // A position handed over (its applications with it), then filled.
+    const handle = await startPosition('REC-POS-3', 'NBO', 'fixed_term');
+    await env.sleep(DAYS(1));
+    await handle.executeUpdate(positionUpdate, {
+      args: [{ actor: { role: 'hr', id: 'hr-1' }, command: { type: 'hand_over', recruiterId: 'rec-2' } }],
+    });
+    await handle.executeUpdate(positionUpdate, {
+      args: [{ actor: { role: 'recruiter', id: 'rec-2' }, command: { type: 'fill' } }],
+    });
+    await handle.result();
+    await save('position-handed-over-then-filled', handle, { since: 'now' });
+  }
+  {
     // The retention clock: renewed once, then erasure.
     const handle = await env.client.workflow.start(candidateRetentionWorkflow, {
       taskQueue: h.taskQueue,

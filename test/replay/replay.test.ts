@@ -43,6 +43,8 @@ describe('recorded histories replay on the current workflow code', () => {
       'position-closed-by-deadline',
       'rejected-position-filled',
       'retention-renewed-then-erased',
+      'handed-over-then-rejected',
+      'position-handed-over-then-filled',
     ]) {
       expect(
         names.some((n) => n.startsWith(path)),
