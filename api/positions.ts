@@ -132,6 +132,7 @@ export async function searchPositions(client: Client, raw: PositionSearch): Prom
       status: PositionStatusSchema.catch('open').parse(attrs.get(PositionStatusAttribute)),
       ...closingTime(memo, attrs.get(NextDeadlineAttribute)),
       timeZone: memo.timeZone ?? '',
+      ...(attrs.get(RecruiterIdAttribute) ? { recruiterId: attrs.get(RecruiterIdAttribute) } : {}),
     });
   }
   return out.sort((a, b) => a.deadline.localeCompare(b.deadline));

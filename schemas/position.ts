@@ -79,5 +79,7 @@ export const PositionSummarySchema = z.object({
   deadline: z.string(),
   deadlineLocal: z.string(),
   timeZone: z.string(),
+  /** Staff only: the recruiter in charge (none for positions opened before 30 November 2026). */
+  recruiterId: z.string().optional(),
 });
 export type PositionSummary = z.infer<typeof PositionSummarySchema>;

@@ -35,13 +35,13 @@ export function positionRoutes({ r, deps, who, knownStaff }: RouteContext): void
       const principal = await principalOf(req, deps.tokens);
       const staff = principal && principal.role !== 'candidate';
       const owner = recruiterOf({ mine, recruiterId }, principal);
-      return {
-        positions: await searchPositions(deps.client, {
-          ...q,
-          includeClosed: Boolean(staff && q.includeClosed),
-          ...(owner ? { recruiterId: owner } : {}),
-        }),
-      };
+      const positions = await searchPositions(deps.client, {
+        ...q,
+        includeClosed: Boolean(staff && q.includeClosed),
+        ...(owner ? { recruiterId: owner } : {}),
+      });
+      // Who is in charge of a vacancy is for staff too.
+      return { positions: staff ? positions : positions.map(({ recruiterId: _r, ...p }) => p) };
     },
   );
   r.get(
@@ -50,7 +50,12 @@ export function positionRoutes({ r, deps, who, knownStaff }: RouteContext): void
     async (req) => {
       const view = await unlessNotFound(getPosition(deps.client, req.params.positionId));
       if (!view) throw new HttpError(404, 'no such position');
-      return { ...view.position, status: view.status };
+      const principal = await principalOf(req, deps.tokens);
+      const { recruiterId, ...position } = view.position;
+      // Who is in charge is for staff; candidates and visitors see the vacancy.
+      return principal && principal.role !== 'candidate'
+        ? { ...position, recruiterId, status: view.status }
+        : { ...position, status: view.status };
     },
   );
   r.post(

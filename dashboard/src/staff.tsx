@@ -147,6 +147,7 @@ export function PositionsDesk() {
             <th>Contract</th>
             <th>Status</th>
             <th>Closes</th>
+            <th>In charge</th>
             <th />
           </tr>
         </thead>
@@ -160,6 +161,7 @@ export function PositionsDesk() {
               <td>{label(p.contractType)}</td>
               <td data-testid="position-status">{p.status}</td>
               <td>{when(p.deadline, p.dutyStation)}</td>
+              <td data-testid="position-recruiter">{p.recruiterId ?? '—'}</td>
               <td>
                 <button
                   type="button"

@@ -1347,6 +1347,27 @@ describe('handing work over', () => {
     expect((await mine(fromToken, '/positions?mine=true')).positions?.map((p) => p.positionId)).not.toContain(
       positionId,
     );
+    // Staff see who is in charge of a vacancy; a candidate or a visitor sees the vacancy only.
+    const listed = async (token?: string) =>
+      (await app.inject({ method: 'GET', url: `/positions?words=Cybercrime`, headers: auth(token) })).json<{
+        positions: { positionId: string; recruiterId?: string }[];
+      }>().positions;
+    expect((await listed(tokens.hr)).find((p) => p.positionId === positionId)).toMatchObject({
+      recruiterId: to,
+    });
+    for (const who of [kim.token, undefined]) {
+      const seen = (await listed(who)).find((p) => p.positionId === positionId);
+      expect(seen).toMatchObject({ positionId, title: 'Cybercrime Analyst' });
+      expect(seen).not.toHaveProperty('recruiterId');
+      const one = await app.inject({ method: 'GET', url: `/positions/${positionId}`, headers: auth(who) });
+      expect(one.json()).not.toHaveProperty('recruiterId');
+    }
+    const oneForStaff = await app.inject({
+      method: 'GET',
+      url: `/positions/${positionId}`,
+      headers: auth(tokens.hr),
+    });
+    expect(oneForStaff.json()).toMatchObject({ recruiterId: to });
     // An application sent after the hand-over is theirs from the start.
     const max = await candidate('Max Weber');
     await apply(max, positionId);

@@ -352,6 +352,7 @@ describe('HR dashboard', () => {
     await expect
       .poll(() => page.getByRole('status').textContent())
       .toContain(`in the charge of deskmate${run}`);
+    await expect.poll(() => row.getByTestId('position-recruiter').textContent()).toBe(`deskmate${run}`);
     await expect
       .poll(
         async () =>
