@@ -49,8 +49,11 @@ export const ActorSchema = z.object({
 export type Actor = z.infer<typeof ActorSchema>;
 
 const Instant = z.iso.datetime({ offset: true });
-/** A staff member's id, as their token names them (the API's rule for ids). */
-export const StaffIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
+/**
+ * An id people type and paths carry (a staff member's, a position's): letters, digits, "_" and "-",
+ * so it is also one NATS key token and safe in a visibility query.
+ */
+export const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
 const Notes = z.string().trim().max(4000);
 /**
  * What the candidate is told when a screening or an interview rejects them (by email, and on their
@@ -147,7 +150,7 @@ export const CommandSchema = z.discriminatedUnion('type', [
    * is on their board, and the reminders and the candidate's answers go to them. Stage and clocks
    * stay as they are. The system sends it when the position itself is handed over.
    */
-  z.object({ type: z.literal('hand_over'), recruiterId: StaffIdSchema, notes: Notes.default('') }),
+  z.object({ type: z.literal('hand_over'), recruiterId: IdSchema, notes: Notes.default('') }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandInput = z.input<typeof CommandSchema>;

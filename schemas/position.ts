@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActorSchema, PolicySchema, StaffIdSchema } from './application.js';
+import { ActorSchema, IdSchema, PolicySchema } from './application.js';
 import { ContractTypeSchema, DutyStationSchema } from './reference.js';
 import { LocalDateTimeSchema } from './time.js';
 
@@ -47,7 +47,7 @@ export const PositionCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel'), reason: z.string().trim().min(1).max(2000) }),
   z.object({ type: z.literal('fill'), applicationId: z.string().min(1).optional() }),
   /** Another recruiter takes the vacancy over, and with it every application still in progress. */
-  z.object({ type: z.literal('hand_over'), recruiterId: StaffIdSchema }),
+  z.object({ type: z.literal('hand_over'), recruiterId: IdSchema }),
 ]);
 export type PositionCommand = z.infer<typeof PositionCommandSchema>;
 

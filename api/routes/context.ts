@@ -13,7 +13,7 @@ import type {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Role } from '../../schemas/application.js';
+import { IdSchema, type Role } from '../../schemas/application.js';
 import type { DocumentRef } from '../../schemas/candidate.js';
 import type { Principal } from '../../stores/tokens.js';
 import type { ApiDeps } from '../deps.js';
@@ -36,7 +36,7 @@ declare module 'fastify' {
 }
 
 /** An id in a path or a query: letters, digits, "_" and "-". */
-export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"');
+export const Id = IdSchema;
 
 export type Router = FastifyInstance<
   RawServerDefault,

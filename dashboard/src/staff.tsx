@@ -340,7 +340,8 @@ function ManagePosition({
         }}
       >
         <label>
-          Hand over to <StaffSelect name="to" ariaLabel={`Who takes ${p.positionId} over`} />
+          Hand over to{' '}
+          <StaffSelect name="to" ariaLabel={`Who takes ${p.positionId} over`} except={p.recruiterId} />
         </label>
         <button type="submit">Hand over</button>
       </form>
