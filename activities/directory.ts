@@ -14,6 +14,8 @@ export interface Directory {
   putStaff(id: string, contact: Contact): Promise<void>;
   /** Every staff member with a contact, by id. */
   staff(): Promise<StaffContact[]>;
+  /** Forgets a staff member's contact; false when there was none. */
+  removeStaff(id: string): Promise<boolean>;
 }
 
 export class UnknownRecipient extends Error {
@@ -41,6 +43,12 @@ export function directory(opts: { people: KV; candidates: CandidateStore; hr: Co
     },
     async putStaff(id, contact) {
       await opts.people.put(key(id), JSON.stringify(ContactSchema.parse(contact)));
+    },
+    async removeStaff(id) {
+      const entry = await opts.people.get(key(id));
+      if (entry?.operation !== 'PUT') return false;
+      await opts.people.delete(key(id));
+      return true;
     },
     async staff() {
       const keys: string[] = [];

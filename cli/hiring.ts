@@ -446,6 +446,16 @@ const COMMANDS: Record<string, Command> = {
       return r;
     },
   },
+  'staff remove': {
+    summary: 'take someone off the staff list once nothing is in their charge, and sign them out (admins)',
+    usage: 'staff remove <staffId>',
+    positionals: 1,
+    async run(ctx, _v, [subject]) {
+      const r = await ctx.call<{ revoked: number }>('DELETE', `/staff/${encodeURIComponent(subject!)}`);
+      if (!ctx.json) ctx.out(`${subject}: removed, ${r.revoked} token(s) revoked`);
+      return r;
+    },
+  },
   'bulk reject': {
     summary: 'reject every application of a position still in a stage',
     usage: 'bulk reject --position P-1 --stage submitted --reason "the position has been filled"',

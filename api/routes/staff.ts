@@ -2,7 +2,9 @@ import { figures as computeFigures } from '../../readside/projection.js';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isFinal } from '../../schemas/application.js';
 import { ContactSchema } from '../../schemas/effects.js';
+import { searchPositions } from '../positions.js';
 import { type DomainEvent, EVENT_STREAM } from '../../schemas/events.js';
 import { readEvent } from '../../readside/projector.js';
 import { UnknownRecipient } from '../../activities/directory.js';
@@ -109,6 +111,32 @@ export function staffRoutes({ r, deps, who }: RouteContext): void {
     async (req) => {
       await deps.directory.putStaff(req.params.subject, req.body);
       return { subject: req.params.subject, ...req.body };
+    },
+  );
+
+  // Someone leaving: refused while work is in their charge (hand it over first: their emails would
+  // go nowhere); then their contact goes and every token of theirs stops working, in every process.
+  r.delete(
+    '/staff/:subject',
+    { config: { access: ['admin'] }, schema: { params: z.object({ subject: Id }) } },
+    async (req) => {
+      const { subject } = req.params;
+      const applications = deps.index
+        .all()
+        .filter((a) => a.recruiterId === subject && !isFinal(a.status)).length;
+      const vacancies = (
+        await searchPositions(deps.client, { recruiterId: subject, includeClosed: true })
+      ).filter((p) => p.status === 'open' || p.status === 'closed').length;
+      if (applications > 0 || vacancies > 0)
+        throw new HttpError(
+          409,
+          `${subject} is still in charge of ${vacancies} vacancies and ${applications} applications in progress: hand them over first`,
+          [],
+          { vacancies, applications },
+        );
+      if (!(await deps.directory.removeStaff(subject)))
+        throw new HttpError(404, `no staff member '${subject}'`);
+      return { subject, revoked: await deps.tokens.revokeSubject(subject) };
     },
   );
 

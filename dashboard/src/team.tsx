@@ -96,6 +96,18 @@ export function TeamDesk() {
       .catch(setError);
   };
 
+  const remove = (subject: string) => {
+    start();
+    call<{ revoked: number }>('DELETE', `/staff/${encodeURIComponent(subject)}`)
+      .then(({ revoked }) => {
+        setChanged((n) => n + 1);
+        setDone(
+          `${subject} is no longer on the staff list; ${revoked} token${revoked === 1 ? '' : 's'} revoked.`,
+        );
+      })
+      .catch(setError);
+  };
+
   return (
     <>
       <h2>Staff</h2>
@@ -124,6 +136,14 @@ export function TeamDesk() {
                     aria-label={`Sign ${s.subject} out everywhere`}
                   >
                     Sign out everywhere
+                  </button>{' '}
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => remove(s.subject)}
+                    aria-label={`Remove ${s.subject} from the staff list`}
+                  >
+                    Remove
                   </button>
                 </td>
               </tr>

@@ -1385,6 +1385,38 @@ describe('handing work over', () => {
     expect(back.json<ApplicationView>().timeline.at(-1)?.detail).toBe(
       `handed over from ${to} to ${from}: she interviewed Lea before`,
     );
+
+    // Taking someone off the staff list: refused while work is in their charge, and by admins only.
+    const remove = (token: string | undefined, subject: string) =>
+      app.inject({ method: 'DELETE', url: `/staff/${subject}`, headers: auth(token) });
+    expect((await remove(tokens.hr, from)).statusCode).toBe(403);
+    const stillInCharge = await eventually(
+      () => remove(tokens.admin, from),
+      (r) => r.json<{ applications?: number }>().applications === 1,
+    );
+    expect(stillInCharge.statusCode).toBe(409);
+    expect(stillInCharge.json()).toMatchObject({ vacancies: 0, applications: 1 });
+    expect(await stack.directory.lookup({ kind: 'recruiter', id: from })).toMatchObject({ name: 'Ana Lima' });
+    await app.inject({
+      method: 'POST',
+      url: `/applications/${positionId}/${lea.id}/transitions`,
+      headers: auth(tokens.hr),
+      payload: { type: 'hand_over', recruiterId: to },
+    });
+    // Once the read side has the hand-over: gone from the list, and signed out everywhere.
+    const removed = await eventually(
+      () => remove(tokens.admin, from),
+      (r) => r.statusCode !== 409,
+    );
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(removed.json()).toEqual({ subject: from, revoked: 1 });
+    expect((await app.inject({ method: 'GET', url: '/figures', headers: auth(fromToken) })).statusCode).toBe(
+      401,
+    );
+    await expect(stack.directory.lookup({ kind: 'recruiter', id: from })).rejects.toThrow(/no contact/);
+    // The one in charge of the vacancy cannot go before it is handed over; nobody is not there.
+    expect((await remove(tokens.admin, to)).json()).toMatchObject({ vacancies: 1 });
+    expect((await remove(tokens.admin, `nobody-${run}`)).statusCode).toBe(404);
   });
 });
 

@@ -412,7 +412,7 @@ describe('HR dashboard', () => {
     const issued = (await page.getByTestId('issued-token').textContent({ timeout: 15_000 }))!;
     await expect
       .poll(() => page.locator(`tr[data-subject="${subject}"]`).textContent(), { timeout: 15_000 })
-      .toBe(`${subject}Amina Diallo${`amina.${run}@interpol.example`}Sign out everywhere`);
+      .toBe(`${subject}Amina Diallo${`amina.${run}@interpol.example`}Sign out everywhere Remove`);
     expect(await stack.directory.lookup({ kind: 'recruiter', id: subject })).toEqual({
       name: 'Amina Diallo',
       email: `amina.${run}@interpol.example`,

@@ -205,6 +205,10 @@ describe('hiring CLI', () => {
     const revoked = await hiring(['staff', 'revoke', subject], admin);
     expect(revoked).toMatchObject({ code: 0, stdout: `${subject}: 1 token(s) revoked\n` });
     expect(await stack.api.tokens.verify(issued)).toBeUndefined();
+    // Nothing in her charge: she can be taken off the list.
+    const removed = await hiring(['staff', 'remove', subject], admin);
+    expect(removed).toMatchObject({ code: 0, stdout: `${subject}: removed, 0 token(s) revoked\n` });
+    expect((await hiring(['staff', 'list'], admin)).stdout).not.toContain(subject);
   });
 
   it('has --help on every command, and refuses without a token', async () => {
