@@ -15,8 +15,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdSchema, type Role } from '../../schemas/application.js';
 import type { DocumentRef } from '../../schemas/candidate.js';
+import type { Contact } from '../../schemas/effects.js';
 import type { Principal } from '../../stores/tokens.js';
 import type { ApiDeps } from '../deps.js';
+import { UnknownRecipient } from '../../activities/directory.js';
 import { HttpError } from '../errors.js';
 import { touchRetention } from '../privacy.js';
 import { readSubmission } from '../submissions.js';
@@ -67,10 +69,19 @@ export interface RouteContext {
    * would hold the work and their emails would go nowhere.
    */
   knownStaff: (recruiterId: string, field: string) => Promise<void>;
+  /** Where a staff member's emails go; null when no admin has kept it. */
+  staffContact: (subject: string) => Promise<Contact | null>;
 }
 
 export function routeContext(r: Router, deps: ApiDeps, limited: RouteContext['limited']): RouteContext {
+  // One key read: the contact the staff member's emails go to.
+  const staffContact = (subject: string) =>
+    deps.directory.lookup({ kind: 'recruiter', id: subject }).catch((err: unknown) => {
+      if (err instanceof UnknownRecipient) return null;
+      throw err;
+    });
   return {
+    staffContact,
     r,
     deps,
     who: (req) => req.principal!,
@@ -79,7 +90,7 @@ export function routeContext(r: Router, deps: ApiDeps, limited: RouteContext['li
     submissionOf: (applicationId, candidateId) =>
       readSubmission({ keys: deps.keys, submissions: deps.nats.submissions }, applicationId, candidateId),
     knownStaff: async (recruiterId, field) => {
-      if (!(await deps.directory.staff()).some((s) => s.subject === recruiterId))
+      if ((await staffContact(recruiterId)) === null)
         throw new HttpError(422, `no staff member '${recruiterId}': an admin adds them first (Staff page)`, [
           { field, message: `no staff member '${recruiterId}'` },
         ]);
@@ -136,9 +147,13 @@ export function recruiterOf(
   { mine, recruiterId }: z.infer<typeof ByRecruiter>,
   p: Principal | undefined,
 ): string | undefined {
-  if (!p || p.role === 'candidate') return undefined;
+  if (!isStaff(p)) return undefined;
   return mine ? p.subject : recruiterId;
 }
+
+/** A recruiter, HR or an admin: someone who sees more than a candidate or a visitor. */
+export const isStaff = (p: Principal | undefined): p is Principal =>
+  p !== undefined && p.role !== 'candidate';
 
 /** The token of an `Authorization: Bearer …` header; '' without one. */
 export function bearer(req: FastifyRequest): string {

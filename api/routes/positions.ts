@@ -11,7 +11,7 @@ import {
   openPosition,
   searchPositions,
 } from '../positions.js';
-import { ByRecruiter, Id, principalOf, recruiterOf, type RouteContext, STAFF } from './context.js';
+import { ByRecruiter, Id, isStaff, principalOf, recruiterOf, type RouteContext, STAFF } from './context.js';
 
 /** Vacancies, the reference data their forms pick from, written-exam sessions, and a position's timeline. */
 export function positionRoutes({ r, deps, who, knownStaff }: RouteContext): void {
@@ -33,7 +33,7 @@ export function positionRoutes({ r, deps, who, knownStaff }: RouteContext): void
       // Closed positions and who a position belongs to are for staff: a candidate's or visitor's
       // includeClosed, mine and recruiterId are ignored.
       const principal = await principalOf(req, deps.tokens);
-      const staff = principal && principal.role !== 'candidate';
+      const staff = isStaff(principal);
       const owner = recruiterOf({ mine, recruiterId }, principal);
       const positions = await searchPositions(deps.client, {
         ...q,
@@ -50,10 +50,9 @@ export function positionRoutes({ r, deps, who, knownStaff }: RouteContext): void
     async (req) => {
       const view = await unlessNotFound(getPosition(deps.client, req.params.positionId));
       if (!view) throw new HttpError(404, 'no such position');
-      const principal = await principalOf(req, deps.tokens);
       const { recruiterId, ...position } = view.position;
       // Who is in charge is for staff; candidates and visitors see the vacancy.
-      return principal && principal.role !== 'candidate'
+      return isStaff(await principalOf(req, deps.tokens))
         ? { ...position, recruiterId, status: view.status }
         : { ...position, status: view.status };
     },

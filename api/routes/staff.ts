@@ -7,7 +7,6 @@ import { ContactSchema } from '../../schemas/effects.js';
 import { searchPositions } from '../positions.js';
 import { type DomainEvent, EVENT_STREAM } from '../../schemas/events.js';
 import { readEvent } from '../../readside/projector.js';
-import { UnknownRecipient } from '../../activities/directory.js';
 import { HttpError } from '../errors.js';
 import { ANYONE_SIGNED_IN, Id, type RouteContext, STAFF, bearer } from './context.js';
 
@@ -15,7 +14,7 @@ import { ANYONE_SIGNED_IN, Id, type RouteContext, STAFF, bearer } from './contex
  * For staff and operators: HR figures, the live event feed, the Web UI's codec, staff contacts,
  * tokens, who is signed in, and signing out.
  */
-export function staffRoutes({ r, deps, who }: RouteContext): void {
+export function staffRoutes({ r, deps, who, staffContact }: RouteContext): void {
   // ---- HR figures and the live feed
 
   r.get('/figures', { config: { access: STAFF } }, () => {
@@ -144,13 +143,7 @@ export function staffRoutes({ r, deps, who }: RouteContext): void {
   // and tells a recruiter whose contact is missing (null) that their emails cannot be sent.
   r.get('/session', { config: { access: ANYONE_SIGNED_IN } }, async (req) => {
     const { role, subject, expiresAt } = who(req);
-    const contact =
-      role === 'candidate'
-        ? undefined
-        : await deps.directory.lookup({ kind: 'recruiter', id: subject }).catch((err: unknown) => {
-            if (err instanceof UnknownRecipient) return null;
-            throw err;
-          });
+    const contact = role === 'candidate' ? undefined : await staffContact(subject);
     return {
       role,
       subject,
