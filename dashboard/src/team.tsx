@@ -8,6 +8,19 @@ import { field } from './format.js';
 import { Message, Problems } from './ui.js';
 
 const ROLES = ['recruiter', 'hr', 'admin'] as const;
+const revoked = (n: number) => `${n} token${n === 1 ? '' : 's'} revoked`;
+
+/** The staff with a contact, by id (GET /staff), read again whenever `refresh` changes. */
+function useStaff(refresh: unknown = 0) {
+  const [staff, setStaff] = useState<StaffContact[]>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    call<{ staff: StaffContact[] }>('GET', '/staff')
+      .then((r) => setStaff(r.staff))
+      .catch(setError);
+  }, [refresh]);
+  return { staff, error };
+}
 
 /** Whom work can be handed to: the staff with a contact, by name (GET /staff). */
 export function StaffSelect({
@@ -19,13 +32,7 @@ export function StaffSelect({
   ariaLabel: string;
   except?: string;
 }) {
-  const [staff, setStaff] = useState<StaffContact[]>();
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    call<{ staff: StaffContact[] }>('GET', '/staff')
-      .then((r) => setStaff(r.staff))
-      .catch(setError);
-  }, []);
+  const { staff, error } = useStaff();
   if (error) return <Problems error={error} />;
   const others = (staff ?? []).filter((s) => s.subject !== except);
   if (staff && others.length === 0) return <span>Nobody else is on the staff list yet.</span>;
@@ -42,17 +49,10 @@ export function StaffSelect({
 
 export function TeamDesk() {
   const [changed, setChanged] = useState(0);
-  const [staff, setStaff] = useState<StaffContact[]>();
-  const [listError, setListError] = useState<unknown>();
+  const { staff, error: listError } = useStaff(changed);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const [issued, setIssued] = useState<{ subject: string; token: string }>();
-
-  useEffect(() => {
-    call<{ staff: StaffContact[] }>('GET', '/staff')
-      .then((r) => setStaff(r.staff))
-      .catch(setListError);
-  }, [changed]);
 
   const start = () => {
     setDone(undefined);
@@ -90,20 +90,16 @@ export function TeamDesk() {
   const revoke = (subject: string) => {
     start();
     call<{ revoked: number }>('DELETE', `/tokens/${encodeURIComponent(subject)}`)
-      .then(({ revoked }) =>
-        setDone(`${subject} is signed out everywhere: ${revoked} token${revoked === 1 ? '' : 's'} revoked.`),
-      )
+      .then((r) => setDone(`${subject} is signed out everywhere: ${revoked(r.revoked)}.`))
       .catch(setError);
   };
 
   const remove = (subject: string) => {
     start();
     call<{ revoked: number }>('DELETE', `/staff/${encodeURIComponent(subject)}`)
-      .then(({ revoked }) => {
+      .then((r) => {
         setChanged((n) => n + 1);
-        setDone(
-          `${subject} is no longer on the staff list; ${revoked} token${revoked === 1 ? '' : 's'} revoked.`,
-        );
+        setDone(`${subject} is no longer on the staff list; ${revoked(r.revoked)}.`);
       })
       .catch(setError);
   };
