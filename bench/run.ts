@@ -729,6 +729,12 @@ async function main(): Promise<BenchResult> {
       });
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    // Each of a side's three ratios to the baseline, its median over the rounds (as ratiosOf takes them).
+    const medians = (of: { throughput: number; updateP99: number; cpu: number }[]) => ({
+      throughput: median(of.map((r) => r.throughput)),
+      updateP99: median(of.map((r) => r.updateP99)),
+      cpu: median(of.map((r) => r.cpu)),
+    });
     const medianThroughput = median(rounds.map((r) => r.ratios.throughput));
     // The figures shown are the round whose throughput ratio is the median.
     const shownRound = rounds.findIndex((r) => r.ratios.throughput === medianThroughput) + 1;
@@ -764,11 +770,7 @@ async function main(): Promise<BenchResult> {
         activitiesPerApplication: ACTIVITIES_PER_APPLICATION,
         history: historyStats(bareHistories),
       },
-      ratios: {
-        throughput: medianThroughput,
-        updateP99: median(rounds.map((r) => r.ratios.updateP99)),
-        cpu: median(rounds.map((r) => r.ratios.cpu)),
-      },
+      ratios: medians(rounds.map((r) => r.ratios)),
       ...(rounds.length > 1 ? { rounds, shownRound } : {}),
     };
 
@@ -779,8 +781,6 @@ async function main(): Promise<BenchResult> {
     }
     if (shown.effectsAsNoop) {
       // 6. The same pipeline with no emails or events, in turns with the others.
-      const of = (pick: (r: RoundFigures['ratios']) => number | undefined) =>
-        median(rounds.map((r) => pick(r.ratios)!));
       // Its histories too: no-ops finish together, so their completions share workflow tasks.
       const noEffectsHistories = await Promise.all(
         sample.map((c) =>
@@ -788,12 +788,8 @@ async function main(): Promise<BenchResult> {
         ),
       );
       result.effects = { effectsAsNoop: shown.effectsAsNoop, history: historyStats(noEffectsHistories) };
-      result.ratios.withoutEffects = {
-        throughput: of((r) => r.withoutEffects?.throughput),
-        updateP99: of((r) => r.withoutEffects?.updateP99),
-        cpu: of((r) => r.withoutEffects?.cpu),
-      };
-      result.ratios.effectsShare = of((r) => r.effectsShare);
+      result.ratios.withoutEffects = medians(rounds.map((r) => r.ratios.withoutEffects!));
+      result.ratios.effectsShare = median(rounds.map((r) => r.ratios.effectsShare!));
     }
     if (!scenarios.has('parked')) return result;
 
