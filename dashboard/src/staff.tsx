@@ -282,19 +282,24 @@ function ManagePosition({
   onChange: (p: PositionSummary, command: PositionCommand, said: string) => Promise<void>;
   onDone: () => void;
 }) {
+  // Each form sends one change, made from what was typed, and says what it did.
+  const change =
+    (from: (e: FormEvent<HTMLFormElement>) => [PositionCommand, string]) =>
+    (e: FormEvent<HTMLFormElement>) => {
+      e.preventDefault();
+      void onChange(p, ...from(e));
+    };
   return (
     <div className="manage">
       <form
         className="action"
-        onSubmit={(e: FormEvent<HTMLFormElement>) => {
-          e.preventDefault();
+        onSubmit={change((e) => {
           const deadlineLocal = field(e, 'deadlineLocal');
-          void onChange(
-            p,
+          return [
             { type: 'extend_deadline', deadlineLocal },
             `${p.positionId} now closes at ${deadlineLocal.replace('T', ' ')} in ${cityOf(p.dutyStation)}.`,
-          );
-        }}
+          ];
+        })}
       >
         <label>
           New closing time{' '}
@@ -310,14 +315,10 @@ function ManagePosition({
       </form>
       <form
         className="action"
-        onSubmit={(e: FormEvent<HTMLFormElement>) => {
-          e.preventDefault();
-          void onChange(
-            p,
-            { type: 'cancel', reason: field(e, 'reason') },
-            `${p.positionId} is cancelled; its applications are being closed.`,
-          );
-        }}
+        onSubmit={change((e) => [
+          { type: 'cancel', reason: field(e, 'reason') },
+          `${p.positionId} is cancelled; its applications are being closed.`,
+        ])}
       >
         <label>
           Reason{' '}
@@ -329,15 +330,13 @@ function ManagePosition({
       </form>
       <form
         className="action"
-        onSubmit={(e: FormEvent<HTMLFormElement>) => {
-          e.preventDefault();
+        onSubmit={change((e) => {
           const to = field(e, 'to');
-          void onChange(
-            p,
+          return [
             { type: 'hand_over', recruiterId: to },
             `${p.positionId} is in the charge of ${to} now; its applications in progress are being handed over.`,
-          );
-        }}
+          ];
+        })}
       >
         <label>
           Hand over to{' '}
