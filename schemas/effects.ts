@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PositionRefSchema } from './application.js';
+import { AccountRequestSchema } from './candidate.js';
 import type { DomainEvent } from './events.js';
 
 export const EmailTemplateSchema = z.enum([
@@ -35,11 +36,8 @@ export const RecipientSchema = z.discriminatedUnion('kind', [
 ]);
 export type Recipient = z.infer<typeof RecipientSchema>;
 
-/** Where a recipient's emails go, as the directory keeps it (the same rules as a candidate's sign-up). */
-export const ContactSchema = z.object({
-  name: z.string().trim().min(1, 'required').max(200),
-  email: z.email('a valid email address').max(254),
-});
+/** Where a recipient's emails go, as the directory keeps it: a name and an address, as a sign-up takes them. */
+export const ContactSchema = AccountRequestSchema;
 export type Contact = z.infer<typeof ContactSchema>;
 
 /** A staff member's contact with the id their token names (its subject). */
